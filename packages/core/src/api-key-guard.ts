@@ -1,0 +1,116 @@
+import {
+  type ApiKeyContext,
+  type Authenticator,
+  type AuthenticatorOptions,
+  createAuthenticator,
+  validateAuthenticatorOptions,
+} from './authenticate.js';
+import { checkScopes } from './check-scopes.js';
+import { ApiKeyError } from './errors.js';
+import { createFailureLimiter, type FailureLimiter, type FailureLimitOptions } from './failure-limiter.js';
+import type { KeyStore } from './key-store.js';
+import { scopeSchema } from './key-store-input.js';
+
+/**
+ * The options every adapter takes, under the same names (`apiKeyAuth(options)` in Express,
+ * Fastify and Koa).
+ */
+export interface ApiKeyGuardOptions {
+  /** Where keys are looked up. Give this or `authenticator`. */
+  store?: KeyStore;
+  /** A prebuilt authenticator (to share its cache); then `header`, `environmentHeader` and `cache` are its own. */
+  authenticator?: Authenticator;
+  /** The header that carries the key. Default `x-api-key`. */
+  header?: string;
+  /** The header a caller may send to assert its environment, or `false`. Default `x-environment-id`. */
+  environmentHeader?: string | false;
+  /** The verification cache (see {@link createAuthenticator}). */
+  cache?: AuthenticatorOptions['cache'];
+  /** Let requests without a key through, with no context. A wrong key is still refused. */
+  optional?: boolean;
+  /** Scopes every guarded request needs. */
+  scopes?: string[];
+  /**
+   * Failed attempts allowed per client address before 429 `too_many_requests`. On by default
+   * (20 a minute); `false` turns it off.
+   */
+  failureLimit?: false | Pick<FailureLimitOptions, 'max' | 'windowMs'>;
+}
+
+/** What an adapter knows of the request. */
+export interface GuardRequest {
+  headers: unknown;
+  /** The framework's client address (`req.ip`), so its trust-proxy setting holds. */
+  clientAddress?: string | undefined;
+  /** Scopes this route needs on top of the guard's own. */
+  scopes?: readonly string[];
+}
+
+/** The guard's outcome: a context, `null` (optional mode, no key) or an error to render. */
+export type GuardResult = { ok: true; context: ApiKeyContext | null } | { ok: false; error: ApiKeyError };
+
+/** Authentication, failure limiting, optional mode and scopes, for one adapter instance. */
+export interface ApiKeyGuard {
+  check(request: GuardRequest): Promise<GuardResult>;
+  readonly authenticator: Authenticator;
+}
+
+/** Checks a list of scopes given as an option; throws naming the option. */
+export function validateScopes(scopes: unknown, caller: string, option = 'scopes'): string[] {
+  if (!Array.isArray(scopes) || !scopes.every((s) => scopeSchema.safeParse(s).success)) {
+    throw new TypeError(`${caller}: ${option} must be an array of non-empty scope strings`);
+  }
+  return [...scopes];
+}
+
+/**
+ * What every adapter does per request, in one place: refuse a client that failed too often,
+ * authenticate, count the failure, let a keyless request through in optional mode, check the
+ * scopes. Throws at setup (naming the option) when misconfigured, so no misconfiguration can
+ * quietly let requests through.
+ */
+export function createApiKeyGuard(options: ApiKeyGuardOptions, caller = 'apiKeyAuth'): ApiKeyGuard {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${caller}: options are required, with a store`);
+  }
+  const { authenticator: given, optional = false, failureLimit } = options;
+  let authenticator: Authenticator;
+  if (given !== undefined) {
+    if (typeof given?.authenticate !== 'function') {
+      throw new TypeError(`${caller}: options.authenticator must come from createAuthenticator()`);
+    }
+    authenticator = given;
+  } else {
+    validateAuthenticatorOptions(options, caller);
+    authenticator = createAuthenticator(options as AuthenticatorOptions);
+  }
+  if (typeof optional !== 'boolean') throw new TypeError(`${caller}: options.optional must be a boolean`);
+  const scopes = options.scopes === undefined ? [] : validateScopes(options.scopes, caller, 'options.scopes');
+  let limiter: FailureLimiter | null = null;
+  if (failureLimit !== false) {
+    if (failureLimit !== undefined && (typeof failureLimit !== 'object' || failureLimit === null)) {
+      throw new TypeError(`${caller}: options.failureLimit must be { max, windowMs } or false`);
+    }
+    try {
+      limiter = createFailureLimiter(failureLimit ?? {});
+    } catch (err) {
+      throw new TypeError(`${caller}: options.${(err as Error).message}`);
+    }
+  }
+
+  return {
+    authenticator,
+    async check({ headers, clientAddress, scopes: routeScopes = [] }) {
+      const wait = limiter?.retryAfter(clientAddress) ?? 0;
+      if (wait > 0) return { ok: false, error: new ApiKeyError('too_many_requests', { retryAfterSeconds: wait }) };
+      const result = await authenticator.authenticate(headers);
+      if (!result.ok) {
+        if (optional && result.error.code === 'missing_api_key') return { ok: true, context: null };
+        if (result.error.status === 401) limiter?.recordFailure(clientAddress);
+        return result;
+      }
+      const scoped = checkScopes(result.context, [...scopes, ...routeScopes]);
+      return scoped.ok ? result : scoped;
+    },
+  };
+}

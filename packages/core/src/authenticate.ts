@@ -1,0 +1,158 @@
+import { isApiKeyFormat } from './api-key-format.js';
+import { ApiKeyError } from './errors.js';
+import { extractApiKey, isHeaderName, readHeader } from './extract-api-key.js';
+import { hashApiKey } from './hash-api-key.js';
+import type { KeyStore, StoredApiKey } from './key-store.js';
+import {
+  createVerificationCache,
+  type VerificationCache,
+  type VerificationCacheOptions,
+} from './verification-cache.js';
+
+/** Who a request is, once its key is verified. Never holds the key. */
+export interface ApiKeyContext {
+  keyId: string;
+  tenantId: string;
+  environmentId: string;
+  userId: string | null;
+  scopes: string[];
+  name: string;
+}
+
+/** An authentication outcome: expected failures are values, not exceptions. */
+export type AuthResult = { ok: true; context: ApiKeyContext } | { ok: false; error: ApiKeyError };
+
+/** Options for {@link createAuthenticator}. */
+export interface AuthenticatorOptions {
+  /** Where keys are looked up by hash. */
+  store: KeyStore;
+  /** The header that carries the key, any case. Default `x-api-key`. */
+  header?: string;
+  /** The header a caller may send to assert its environment; `false` to ignore it. Default `x-environment-id`. */
+  environmentHeader?: string | false;
+  /** The verification cache: on by default; `false` to ask the store every time. */
+  cache?: boolean | VerificationCache | VerificationCacheOptions;
+  /** The clock, for tests. */
+  now?: () => Date;
+}
+
+/** Verifies the key of a request. Build one per store and reuse it. */
+export interface Authenticator {
+  /** Never throws for anything a request carries; a failing store gives `auth_unavailable`. */
+  authenticate(headers: unknown): Promise<AuthResult>;
+  /** The header name it reads, lower case. */
+  readonly header: string;
+  /** The verification cache, or `null` when off. */
+  readonly cache: VerificationCache | null;
+  /** Stops listening to the store's changes. */
+  close(): void;
+}
+
+function isVerificationCache(value: unknown): value is VerificationCache {
+  return typeof value === 'object' && value !== null && typeof (value as VerificationCache).invalidate === 'function';
+}
+
+/** Checks the options an authenticator (or an adapter) is built with; throws naming the bad one. */
+export function validateAuthenticatorOptions(options: unknown, caller = 'createAuthenticator'): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${caller}: options are required, with a store`);
+  }
+  const { store, header, environmentHeader } = options as AuthenticatorOptions;
+  if (typeof store !== 'object' || store === null || typeof store.findByHash !== 'function') {
+    throw new TypeError(`${caller}: options.store must be a KeyStore (an object with findByHash(hash))`);
+  }
+  if (header !== undefined && !isHeaderName(header)) {
+    throw new TypeError(`${caller}: options.header must be a valid HTTP header name, got ${JSON.stringify(header)}`);
+  }
+  if (environmentHeader !== undefined && environmentHeader !== false && !isHeaderName(environmentHeader)) {
+    throw new TypeError(`${caller}: options.environmentHeader must be a valid HTTP header name or false`);
+  }
+}
+
+/**
+ * Builds the authenticator: extract the key, check its format, look its hash up (through the
+ * cache), check that it is active, unexpired and of the environment the caller asserts, and
+ * give back its context.
+ *
+ * @example
+ * const auth = createAuthenticator({ store });
+ * const result = await auth.authenticate(req.headers);
+ * if (!result.ok) return send(result.error.status, result.error.toJSON());
+ * result.context.tenantId;
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  validateAuthenticatorOptions(options);
+  const { store } = options;
+  const header = (options.header ?? 'x-api-key').toLowerCase();
+  const environmentHeader =
+    options.environmentHeader === false ? false : (options.environmentHeader ?? 'x-environment-id');
+  const now = options.now ?? (() => new Date());
+  const cache =
+    options.cache === false
+      ? null
+      : isVerificationCache(options.cache)
+        ? options.cache
+        : createVerificationCache(typeof options.cache === 'object' ? options.cache : {});
+  const unwatch =
+    cache && typeof store.watch === 'function'
+      ? store.watch((change) => ('all' in change ? cache.clear() : cache.invalidate(change.hash)))
+      : () => {};
+
+  async function lookUp(hash: string): Promise<StoredApiKey | null> {
+    const useCache = cache !== null && store.changesReliable !== false;
+    if (useCache) {
+      const cached = cache.get(hash);
+      if (cached !== undefined) return cached;
+    }
+    const found = await store.findByHash(hash);
+    if (useCache) cache.set(hash, found);
+    return found;
+  }
+
+  return {
+    header,
+    cache,
+    close: unwatch,
+    async authenticate(headers) {
+      const extracted = extractApiKey(headers, header);
+      if (!extracted.ok) return extracted;
+      // A malformed value never reaches the store: no lookups to spend on garbage.
+      if (!isApiKeyFormat(extracted.key)) return { ok: false, error: new ApiKeyError('invalid_api_key') };
+      let record: StoredApiKey | null;
+      try {
+        record = await lookUp(hashApiKey(extracted.key));
+      } catch (cause) {
+        // Fail closed: a store that cannot answer never lets a request through.
+        return { ok: false, error: new ApiKeyError('auth_unavailable', { cause }) };
+      }
+      if (record === null) return { ok: false, error: new ApiKeyError('invalid_api_key') };
+      if (!record.active) return { ok: false, error: new ApiKeyError('inactive_api_key') };
+      const at = now();
+      if (record.expiresAt !== null && record.expiresAt.getTime() <= at.getTime()) {
+        return { ok: false, error: new ApiKeyError('expired_api_key') };
+      }
+      if (environmentHeader !== false) {
+        const asserted = readHeader(headers, environmentHeader);
+        if (asserted.kind === 'many' || (asserted.kind === 'one' && asserted.value !== record.environmentId)) {
+          return { ok: false, error: new ApiKeyError('environment_mismatch') };
+        }
+      }
+      try {
+        store.recordUsage?.(record.id, at);
+      } catch {
+        // Usage tracking is best effort; it never decides a request.
+      }
+      return {
+        ok: true,
+        context: {
+          keyId: record.id,
+          tenantId: record.tenantId,
+          environmentId: record.environmentId,
+          userId: record.userId,
+          scopes: [...record.scopes],
+          name: record.name,
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { ApiKeyError } from './errors.js';
+
+/**
+ * Whether `granted` covers every scope in `required`. `*` grants every scope; a required `*`
+ * is covered only by a granted `*`.
+ */
+export function hasScopes(granted: readonly string[], required: readonly string[]): boolean {
+  if (granted.includes('*')) return true;
+  return required.every((scope) => granted.includes(scope));
+}
+
+/**
+ * Checks that an authenticated key holds the required scopes.
+ *
+ * @example
+ * const result = checkScopes(context, ['keys:write']);
+ * if (!result.ok) return send(result.error); // 403 insufficient_scope
+ */
+export function checkScopes(
+  context: { scopes: readonly string[] },
+  required: readonly string[],
+): { ok: true } | { ok: false; error: ApiKeyError } {
+  if (required.length === 0 || hasScopes(context.scopes, required)) return { ok: true };
+  const missing = required.filter((scope) => !context.scopes.includes(scope));
+  return {
+    ok: false,
+    error: new ApiKeyError('insufficient_scope', { message: `API key lacks the scope: ${missing.join(', ')}` }),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The closed list of error codes keyward speaks on the wire, each with its HTTP status and the
+ * message people see. One table, so that every adapter, the client and the reference server
+ * agree byte for byte (DESIGN.md section 3).
+ */
+export const ERROR_CODES = {
+  missing_api_key: { status: 401, message: 'Missing API key' },
+  invalid_api_key: { status: 401, message: 'Invalid API key' },
+  inactive_api_key: { status: 403, message: 'API key is inactive' },
+  expired_api_key: { status: 403, message: 'API key has expired' },
+  environment_mismatch: { status: 403, message: 'API key does not belong to this environment' },
+  insufficient_scope: { status: 403, message: 'API key lacks a required scope' },
+  too_many_requests: { status: 429, message: 'Too many failed authentication attempts' },
+  auth_unavailable: { status: 503, message: 'Authentication is temporarily unavailable' },
+  missing_session_token: { status: 401, message: 'Missing session token' },
+  invalid_session_token: { status: 401, message: 'Invalid or expired session token' },
+  invalid_signature: { status: 401, message: 'Invalid webhook signature' },
+  validation_error: { status: 400, message: 'Invalid request' },
+  not_found: { status: 404, message: 'Not found' },
+  conflict: { status: 409, message: 'Conflict' },
+  internal_error: { status: 500, message: 'Internal server error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** One of the codes in {@link ERROR_CODES}. Switch on this, not on `instanceof`. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The JSON body of every keyward error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** Options for {@link ApiKeyError}. */
+export interface ApiKeyErrorOptions {
+  /** A message for people; defaults to the code's message. Never put a key in it. */
+  message?: string;
+  /** What went wrong underneath (a store error, say). Kept off the wire. */
+  cause?: unknown;
+  /** For `too_many_requests`: seconds the client should wait, sent as `Retry-After`. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The one error type of keyward's server side. `toJSON()` gives the wire body.
+ *
+ * @example
+ * const err = new ApiKeyError('invalid_api_key');
+ * err.status; // 401
+ * JSON.stringify(err); // {"error":{"code":"invalid_api_key","message":"Invalid API key"}}
+ */
+export class ApiKeyError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, options: ApiKeyErrorOptions = {}) {
+    const entry = ERROR_CODES[code];
+    if (entry === undefined) {
+      throw new TypeError(`Unknown keyward error code: ${String(code)}`);
+    }
+    super(options.message ?? entry.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ApiKeyError';
+    this.code = code;
+    this.status = entry.status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  /** The wire body of DESIGN.md section 3. The cause never goes on the wire. */
+  toJSON(): ErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/**
+ * True for an {@link ApiKeyError}, also one made by another copy of `@keyward/core`
+ * (checked by shape, since `instanceof` fails across package copies).
+ */
+export function isApiKeyError(err: unknown): err is ApiKeyError {
+  if (err instanceof ApiKeyError) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const { name, code, status } = err as { name?: unknown; code?: unknown; status?: unknown };
+  return (
+    name === 'ApiKeyError' &&
+    typeof code === 'string' &&
+    Object.hasOwn(ERROR_CODES, code) &&
+    status === ERROR_CODES[code as ErrorCode].status
+  );
+}
+
+/** Whether a string is one of keyward's error codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+/** A framework-neutral HTTP response for an error: what every adapter sends. */
+export interface ErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Renders an error as the response every adapter sends: the status, `Content-Type:
+ * application/json`, `Retry-After` where the error carries one, and the JSON body. Anything
+ * that is not an {@link ApiKeyError} becomes a bare `internal_error`, so no internal message
+ * leaks to the caller.
+ */
+export function toErrorResponse(err: unknown): ErrorResponse {
+  const error = isApiKeyError(err) ? err : new ApiKeyError('internal_error', { cause: err });
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (error.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+  }
+  return { status: error.status, headers, body: JSON.stringify(error.toJSON()) };
+}

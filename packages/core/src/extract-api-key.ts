@@ -1,0 +1,66 @@
+import { ApiKeyError } from './errors.js';
+
+/**
+ * Request headers as frameworks hand them over: Node's `IncomingHttpHeaders` shape (a value,
+ * or an array of values for a repeated header) or a Web `Headers`.
+ */
+export type HeaderRecord = Readonly<Record<string, string | readonly string[] | number | undefined | null>>;
+export type HeadersLike = HeaderRecord | Headers;
+
+/** What one header holds: nothing, one value, or more than one (refused). */
+export type HeaderValue = { kind: 'absent' } | { kind: 'one'; value: string } | { kind: 'many' };
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Whether `name` is a valid HTTP header name (RFC 9110 token). */
+export function isHeaderName(name: unknown): name is string {
+  return typeof name === 'string' && name.length > 0 && name.length <= 256 && TOKEN.test(name);
+}
+
+function isWebHeaders(headers: object): headers is Headers {
+  return typeof (headers as Headers).get === 'function' && typeof (headers as Headers).has === 'function';
+}
+
+/**
+ * Reads one header, matching its name case-insensitively. Empty values count as absent;
+ * surrounding whitespace is not part of a value (RFC 9110 5.5). Never throws.
+ */
+export function readHeader(headers: unknown, name: string): HeaderValue {
+  if (typeof headers !== 'object' || headers === null) return { kind: 'absent' };
+  const lower = name.toLowerCase();
+  const values: string[] = [];
+  if (isWebHeaders(headers)) {
+    const value = headers.get(lower);
+    if (value !== null) values.push(value);
+  } else {
+    for (const [field, value] of Object.entries(headers)) {
+      if (field.toLowerCase() !== lower || value === undefined || value === null) continue;
+      if (Array.isArray(value)) {
+        for (const item of value) values.push(String(item));
+      } else {
+        values.push(String(value));
+      }
+    }
+  }
+  const present = values.map((v) => v.trim()).filter((v) => v.length > 0);
+  if (present.length === 0) return { kind: 'absent' };
+  if (present.length > 1) return { kind: 'many' };
+  return { kind: 'one', value: present[0] as string };
+}
+
+/**
+ * Takes the API key out of the request headers. No header, or an empty one, is
+ * `missing_api_key`; more than one value is `invalid_api_key`. Whether the value has the key
+ * format is checked later, by the authenticator.
+ */
+export function extractApiKey(
+  headers: unknown,
+  header = 'x-api-key',
+): { ok: true; key: string } | { ok: false; error: ApiKeyError } {
+  const found = readHeader(headers, header);
+  if (found.kind === 'absent') return { ok: false, error: new ApiKeyError('missing_api_key') };
+  if (found.kind === 'many') {
+    return { ok: false, error: new ApiKeyError('invalid_api_key', { message: 'More than one API key was sent' }) };
+  }
+  return { ok: true, key: found.value };
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { toDisplayId } from './display-id.js';
+import { generateApiKey } from './generate-api-key.js';
+import { hashApiKey } from './hash-api-key.js';
+import type {
+  ApiKeyRecord,
+  CreateApiKeyInput,
+  KeyScope,
+  ListOptions,
+  StoredApiKey,
+  UpdateApiKeyInput,
+} from './key-store.js';
+
+// Shared by every store so that the memory store, PostgreSQL and any store built on these
+// helpers accept and refuse exactly the same input.
+
+/** An identifier: a tenant, environment or user id. Printable ASCII, no spaces. */
+export const identifierSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+/** A scope such as `keys:read`, or `*` for every scope. */
+export const scopeSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+/** A key's name, for people. */
+export const keyNameSchema = z.string().trim().min(1).max(255);
+
+const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
+
+const createInputSchema = z.strictObject({
+  tenantId: identifierSchema,
+  environmentId: identifierSchema,
+  userId: identifierSchema.nullish(),
+  name: keyNameSchema,
+  scopes: z.array(scopeSchema).max(100).optional(),
+  expiresAt: dateSchema.nullish(),
+});
+
+const scopeInputSchema = z.object({ tenantId: identifierSchema, environmentId: identifierSchema });
+
+const updateInputSchema = z.strictObject({
+  name: keyNameSchema.optional(),
+  active: z.boolean().optional(),
+});
+
+const listOptionsSchema = z.strictObject({
+  limit: z.number().int().min(1).max(100).default(50),
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+});
+
+const rotateOptionsSchema = z.strictObject({
+  gracePeriodSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(0),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.length ? issue.path.join('.') : what;
+    throw new TypeError(`Invalid ${what}: ${path}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+/** Validates a create input; throws a TypeError naming the bad field. */
+export function parseCreateApiKeyInput(input: unknown): CreateApiKeyInput & { scopes: string[] } {
+  const parsed = parse(createInputSchema, input, 'key input');
+  return { ...parsed, userId: parsed.userId ?? null, expiresAt: parsed.expiresAt ?? null, scopes: parsed.scopes ?? [] };
+}
+
+/** Validates a tenant and environment scope; throws a TypeError naming the bad field. */
+export function parseKeyScope(scope: unknown): KeyScope {
+  return parse(scopeInputSchema, scope, 'key scope');
+}
+
+/** Validates an update; throws a TypeError naming the bad field. */
+export function parseUpdateApiKeyInput(input: unknown): UpdateApiKeyInput {
+  return parse(updateInputSchema, input ?? {}, 'key update');
+}
+
+/** Validates paging and fills in the defaults (limit 50, offset 0). */
+export function parseListOptions(options: unknown): Required<ListOptions> {
+  return parse(listOptionsSchema, options ?? {}, 'list options');
+}
+
+/** Validates rotation options and fills in the default (no grace period). */
+export function parseRotateOptions(options: unknown): { gracePeriodSeconds: number } {
+  return parse(rotateOptionsSchema, options ?? {}, 'rotate options');
+}
+
+/** A new key id: `key_` and 24 random hex characters. */
+export function generateKeyId(): string {
+  return `key_${randomBytes(12).toString('hex')}`;
+}
+
+/**
+ * Makes a new key and the record a store keeps for it, for store implementations. The
+ * plaintext is returned beside the record, never inside it.
+ */
+export function prepareApiKey(input: unknown, now: Date = new Date()): { key: string; record: StoredApiKey } {
+  const parsed = parseCreateApiKeyInput(input);
+  const key = generateApiKey();
+  const record: StoredApiKey = {
+    id: generateKeyId(),
+    hash: hashApiKey(key),
+    name: parsed.name,
+    type: 'private_key',
+    displayId: toDisplayId(key),
+    tenantId: parsed.tenantId,
+    environmentId: parsed.environmentId,
+    userId: parsed.userId ?? null,
+    scopes: [...new Set(parsed.scopes)],
+    active: true,
+    expiresAt: parsed.expiresAt ?? null,
+    lastUsedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { key, record };
+}
+
+/** The record without its hash: what a store hands to callers. */
+export function toApiKeyRecord(stored: StoredApiKey): ApiKeyRecord {
+  const { hash: _hash, ...record } = stored;
+  return { ...record, scopes: [...record.scopes] };
+}

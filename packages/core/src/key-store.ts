@@ -1,0 +1,119 @@
+/**
+ * What a key store holds for one key. It never holds the key itself: only its SHA-256
+ * (`hash`) and the `displayId` that shows at most 8 of its characters.
+ */
+export interface StoredApiKey {
+  id: string;
+  /** SHA-256 of the key, 64 lowercase hex characters. */
+  hash: string;
+  name: string;
+  type: 'private_key';
+  /** At most 8 characters of the key, for people (`3f9a2b***1e`). */
+  displayId: string;
+  tenantId: string;
+  environmentId: string;
+  userId: string | null;
+  scopes: string[];
+  /** `false` after deactivation: the key answers 403 `inactive_api_key`. */
+  active: boolean;
+  /** From then on the key answers 403 `expired_api_key`. */
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A key record as handed to callers: everything but the hash. */
+export type ApiKeyRecord = Omit<StoredApiKey, 'hash'>;
+
+/** The tenant and environment every management operation is confined to. */
+export interface KeyScope {
+  tenantId: string;
+  environmentId: string;
+}
+
+/** A change a store reports to its watchers: one key's hash, or everything at once. */
+export type KeyChange = { hash: string } | { all: true };
+
+/**
+ * The read side of a key store: all the authenticator needs. Implement this to put keyward in
+ * front of keys you keep elsewhere.
+ */
+export interface KeyStore {
+  /** The key with this SHA-256, or `null`. Must be a lookup by an index, not a scan. */
+  findByHash(hash: string): Promise<StoredApiKey | null>;
+  /**
+   * Subscribe to changes that make a cached verification wrong (revoke, deactivate, rotate).
+   * Returns the unsubscribe function. Stores without it are cached only for the cache's TTL.
+   */
+  watch?(listener: (change: KeyChange) => void): () => void;
+  /**
+   * `false` while the store cannot promise that changes reach watchers (a lost LISTEN
+   * connection, say): the verification cache is bypassed until it is `true` again.
+   */
+  readonly changesReliable?: boolean;
+  /** Note a successful use. Stores batch these writes; the authenticator does not wait. */
+  recordUsage?(id: string, at: Date): void;
+}
+
+/** What {@link ManagedKeyStore.create} needs. */
+export interface CreateApiKeyInput {
+  tenantId: string;
+  environmentId: string;
+  userId?: string | null;
+  name: string;
+  scopes?: string[];
+  expiresAt?: Date | null;
+}
+
+/** A newly made key: the plaintext `key`, this once, and its record. */
+export interface CreatedApiKey {
+  key: string;
+  apiKey: ApiKeyRecord;
+}
+
+/** Paging for {@link ManagedKeyStore.list}. */
+export interface ListOptions {
+  /** 1 to 100; default 50. */
+  limit?: number;
+  /** 0 or more; default 0. */
+  offset?: number;
+}
+
+/** One page of keys and how many there are in all. */
+export interface ApiKeyPage {
+  items: ApiKeyRecord[];
+  total: number;
+}
+
+/** The fields {@link ManagedKeyStore.update} may change. */
+export interface UpdateApiKeyInput {
+  name?: string;
+  active?: boolean;
+}
+
+/** Options for {@link ManagedKeyStore.rotate}. */
+export interface RotateApiKeyOptions {
+  /** How long the old key keeps working; 0 (the default) revokes it at once. */
+  gracePeriodSeconds?: number;
+}
+
+/**
+ * A key store that also issues and manages keys. Every method is confined to one tenant and
+ * environment: a key of another scope is reported exactly as a key that does not exist
+ * (`null` or `false`), so that nothing outside the scope can even be confirmed to exist.
+ */
+export interface ManagedKeyStore extends KeyStore {
+  create(input: CreateApiKeyInput): Promise<CreatedApiKey>;
+  get(scope: KeyScope, id: string): Promise<ApiKeyRecord | null>;
+  /** Newest first. */
+  list(scope: KeyScope, options?: ListOptions): Promise<ApiKeyPage>;
+  update(scope: KeyScope, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord | null>;
+  /** Deletes the key: it stops working at once and is gone from every listing. */
+  revoke(scope: KeyScope, id: string): Promise<boolean>;
+  /**
+   * Issues a new key with the old one's name, scopes, user and expiry; the old key expires
+   * after the grace period (or is revoked at once with none).
+   */
+  rotate(scope: KeyScope, id: string, options?: RotateApiKeyOptions): Promise<CreatedApiKey | null>;
+}

@@ -1,0 +1,213 @@
+import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID } from './dev-api-key.js';
+import { toDisplayId } from './display-id.js';
+import { hashApiKey } from './hash-api-key.js';
+import { type KeyConfig, parseKeyConfig } from './key-config.js';
+import type {
+  ApiKeyPage,
+  ApiKeyRecord,
+  CreateApiKeyInput,
+  CreatedApiKey,
+  KeyChange,
+  KeyScope,
+  ListOptions,
+  ManagedKeyStore,
+  RotateApiKeyOptions,
+  StoredApiKey,
+  UpdateApiKeyInput,
+} from './key-store.js';
+import {
+  parseKeyScope,
+  parseListOptions,
+  parseRotateOptions,
+  parseUpdateApiKeyInput,
+  prepareApiKey,
+  toApiKeyRecord,
+} from './key-store-input.js';
+
+/** Options for {@link MemoryKeyStore}. */
+export interface MemoryKeyStoreOptions {
+  /** The clock, for tests. */
+  now?: () => Date;
+}
+
+/** Options for {@link MemoryKeyStore.fromConfig}. */
+export interface FromConfigOptions extends MemoryKeyStoreOptions {
+  /** Also accept {@link DEV_API_KEY}. Leave it off in production. Default `false`. */
+  devKey?: boolean;
+}
+
+/** The record of the development key: every scope, in the development tenant. */
+export function createDevApiKeyRecord(now: Date = new Date(0)): StoredApiKey {
+  return {
+    id: 'key_dev',
+    hash: hashApiKey(DEV_API_KEY),
+    name: 'Development key',
+    type: 'private_key',
+    displayId: toDisplayId(DEV_API_KEY),
+    tenantId: DEV_TENANT_ID,
+    environmentId: DEV_ENVIRONMENT_ID,
+    userId: DEV_USER_ID,
+    scopes: ['*'],
+    active: true,
+    expiresAt: null,
+    lastUsedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * A {@link ManagedKeyStore} in process memory: for tests, for development, and for static keys
+ * from a config file. Keys are lost when the process ends.
+ *
+ * @example
+ * const store = new MemoryKeyStore();
+ * const { key, apiKey } = await store.create({ tenantId: 't1', environmentId: 'dev', name: 'ci' });
+ */
+export class MemoryKeyStore implements ManagedKeyStore {
+  readonly #byHash = new Map<string, StoredApiKey>();
+  readonly #hashById = new Map<string, string>();
+  readonly #listeners = new Set<(change: KeyChange) => void>();
+  readonly #now: () => Date;
+
+  constructor(options: MemoryKeyStoreOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * A store holding the static keys of a config (DESIGN.md section 5), raw JSON or already
+   * parsed with {@link parseKeyConfig}; with `devKey: true` also the development key.
+   */
+  static fromConfig(config: unknown, options: FromConfigOptions = {}): MemoryKeyStore {
+    const parsed: KeyConfig = isParsedConfig(config) ? config : parseKeyConfig(config);
+    const store = new MemoryKeyStore(options);
+    const now = store.#now();
+    for (const entry of parsed.keys) {
+      store.#insert({
+        id: `key_static_${entry.hash.slice(0, 16)}`,
+        hash: entry.hash,
+        name: entry.name,
+        type: 'private_key',
+        displayId: 'static',
+        tenantId: entry.tenantId,
+        environmentId: entry.environmentId,
+        userId: entry.userId,
+        scopes: [...entry.scopes],
+        active: entry.active,
+        expiresAt: entry.expiresAt,
+        lastUsedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    if (options.devKey) store.#insert(createDevApiKeyRecord(now));
+    return store;
+  }
+
+  async findByHash(hash: string): Promise<StoredApiKey | null> {
+    const found = this.#byHash.get(hash);
+    return found ? { ...found, scopes: [...found.scopes] } : null;
+  }
+
+  watch(listener: (change: KeyChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  recordUsage(id: string, at: Date): void {
+    const hash = this.#hashById.get(id);
+    const record = hash === undefined ? undefined : this.#byHash.get(hash);
+    if (record) record.lastUsedAt = at;
+  }
+
+  async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    const { key, record } = prepareApiKey(input, this.#now());
+    this.#insert(record);
+    return { key, apiKey: toApiKeyRecord(record) };
+  }
+
+  async get(scope: KeyScope, id: string): Promise<ApiKeyRecord | null> {
+    const record = this.#find(scope, id);
+    return record ? toApiKeyRecord(record) : null;
+  }
+
+  async list(scope: KeyScope, options?: ListOptions): Promise<ApiKeyPage> {
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    const { limit, offset } = parseListOptions(options);
+    const all = [...this.#byHash.values()]
+      .filter((r) => r.tenantId === tenantId && r.environmentId === environmentId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
+    return { items: all.slice(offset, offset + limit).map(toApiKeyRecord), total: all.length };
+  }
+
+  async update(scope: KeyScope, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord | null> {
+    const changes = parseUpdateApiKeyInput(input);
+    const record = this.#find(scope, id);
+    if (!record) return null;
+    if (changes.name !== undefined) record.name = changes.name;
+    if (changes.active !== undefined) record.active = changes.active;
+    record.updatedAt = this.#now();
+    this.#emit({ hash: record.hash });
+    return toApiKeyRecord(record);
+  }
+
+  async revoke(scope: KeyScope, id: string): Promise<boolean> {
+    const record = this.#find(scope, id);
+    if (!record) return false;
+    this.#byHash.delete(record.hash);
+    this.#hashById.delete(record.id);
+    this.#emit({ hash: record.hash });
+    return true;
+  }
+
+  async rotate(scope: KeyScope, id: string, options?: RotateApiKeyOptions): Promise<CreatedApiKey | null> {
+    const { gracePeriodSeconds } = parseRotateOptions(options);
+    const old = this.#find(scope, id);
+    if (!old) return null;
+    const now = this.#now();
+    const created = await this.create({
+      tenantId: old.tenantId,
+      environmentId: old.environmentId,
+      userId: old.userId,
+      name: old.name,
+      scopes: old.scopes,
+      expiresAt: old.expiresAt,
+    });
+    if (gracePeriodSeconds === 0) {
+      await this.revoke(scope, id);
+    } else {
+      const graceEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
+      if (old.expiresAt === null || old.expiresAt > graceEnd) old.expiresAt = graceEnd;
+      old.updatedAt = now;
+      this.#emit({ hash: old.hash });
+    }
+    return created;
+  }
+
+  #insert(record: StoredApiKey): void {
+    this.#byHash.set(record.hash, record);
+    this.#hashById.set(record.id, record.hash);
+  }
+
+  #find(scope: KeyScope, id: string): StoredApiKey | undefined {
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return undefined;
+    const hash = this.#hashById.get(id);
+    const record = hash === undefined ? undefined : this.#byHash.get(hash);
+    // Another scope's key is reported exactly like a missing one.
+    return record && record.tenantId === tenantId && record.environmentId === environmentId ? record : undefined;
+  }
+
+  #emit(change: KeyChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+}
+
+function isParsedConfig(config: unknown): config is KeyConfig {
+  return (
+    typeof config === 'object' &&
+    config !== null &&
+    Array.isArray((config as KeyConfig).keys) &&
+    (config as KeyConfig).keys.every((k) => typeof k === 'object' && k !== null && 'tenantId' in k)
+  );
+}

@@ -1,0 +1,87 @@
+import type { StoredApiKey } from './key-store.js';
+
+/** Options for {@link createVerificationCache}. */
+export interface VerificationCacheOptions {
+  /** How many keys to remember; the least recently used go first. Default 10,000. */
+  maxEntries?: number;
+  /** How long a found key is trusted without asking the store. Default 30 s. */
+  ttlMs?: number;
+  /** How long an unknown key is remembered as unknown. Default 5 s. */
+  negativeTtlMs?: number;
+  /** The clock in milliseconds, for tests. */
+  now?: () => number;
+}
+
+/**
+ * Remembers what the store said about a key hash, found or not found.
+ *
+ * Staleness: with a store that reports changes (`watch`, as the memory and PostgreSQL stores
+ * do) a revoke, deactivation or rotation evicts the entry at once; only while the store says
+ * its changes are not reliable is the cache bypassed. With a store that does not report
+ * changes, a revoked key may keep working for up to `ttlMs`. Expiry is checked on every
+ * request against the cached `expiresAt`, so it is never late.
+ */
+export interface VerificationCache {
+  /** The cached answer: the record, `null` for a known-unknown hash, `undefined` on a miss. */
+  get(hash: string): StoredApiKey | null | undefined;
+  set(hash: string, value: StoredApiKey | null): void;
+  invalidate(hash: string): void;
+  clear(): void;
+  readonly size: number;
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new TypeError(`createVerificationCache: ${name} must be a finite number >= 0`);
+  }
+  return Math.floor(value);
+}
+
+/**
+ * A bounded, TTL-based cache of store answers, keyed by key hash (never by key).
+ *
+ * @example
+ * const authenticator = createAuthenticator({ store, cache: createVerificationCache({ ttlMs: 10_000 }) });
+ */
+export function createVerificationCache(options: VerificationCacheOptions = {}): VerificationCache {
+  const maxEntries = positiveInteger(options.maxEntries, 10_000, 'maxEntries');
+  const ttlMs = positiveInteger(options.ttlMs, 30_000, 'ttlMs');
+  const negativeTtlMs = positiveInteger(options.negativeTtlMs, 5_000, 'negativeTtlMs');
+  const now = options.now ?? Date.now;
+  // A Map keeps insertion order: re-inserting on a hit makes the first entry the least recent.
+  const entries = new Map<string, { value: StoredApiKey | null; until: number }>();
+
+  return {
+    get(hash) {
+      const entry = entries.get(hash);
+      if (entry === undefined) return undefined;
+      if (entry.until <= now()) {
+        entries.delete(hash);
+        return undefined;
+      }
+      entries.delete(hash);
+      entries.set(hash, entry);
+      return entry.value;
+    },
+    set(hash, value) {
+      const ttl = value === null ? negativeTtlMs : ttlMs;
+      if (ttl === 0 || maxEntries === 0) return;
+      entries.delete(hash);
+      entries.set(hash, { value, until: now() + ttl });
+      while (entries.size > maxEntries) {
+        const oldest = entries.keys().next().value as string;
+        entries.delete(oldest);
+      }
+    },
+    invalidate(hash) {
+      entries.delete(hash);
+    },
+    clear() {
+      entries.clear();
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
