@@ -1,0 +1,23 @@
+import { type ApiKeyContext, ApiKeyError, checkScopes, validateScopes } from '@keyward/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendApiKeyError } from './send-api-key-error.js';
+
+/**
+ * A `preHandler` hook that lets a request through only if its key holds every scope: 401
+ * `missing_api_key` without a key (a route of an optional guard), 403 `insufficient_scope`
+ * when a scope is lacking.
+ *
+ * @example
+ * app.post('/keys', { preHandler: requireScopes('keys:write') }, createKey);
+ */
+export function requireScopes(
+  ...scopes: string[]
+): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
+  const required = validateScopes(scopes, 'requireScopes');
+  return async (request, reply) => {
+    const context: ApiKeyContext | null = request.apiKey ?? null;
+    const result = context ? checkScopes(context, required) : { ok: false, error: new ApiKeyError('missing_api_key') };
+    // Returning the reply tells Fastify the response is sent and the handler must not run.
+    return result.ok ? undefined : sendApiKeyError(reply, result.error);
+  };
+}
