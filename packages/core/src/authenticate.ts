@@ -67,6 +67,13 @@ export function validateAuthenticatorOptions(options: unknown, caller = 'createA
   if (environmentHeader !== undefined && environmentHeader !== false && !isHeaderName(environmentHeader)) {
     throw new TypeError(`${caller}: options.environmentHeader must be a valid HTTP header name or false`);
   }
+  const { cache, now } = options as AuthenticatorOptions;
+  if (cache !== undefined && typeof cache !== 'boolean' && (typeof cache !== 'object' || cache === null)) {
+    throw new TypeError(`${caller}: options.cache must be true, false, a VerificationCache or cache options`);
+  }
+  if (now !== undefined && typeof now !== 'function') {
+    throw new TypeError(`${caller}: options.now must be a function returning a Date`);
+  }
 }
 
 /**
@@ -93,20 +100,82 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       : isVerificationCache(options.cache)
         ? options.cache
         : createVerificationCache(typeof options.cache === 'object' ? options.cache : {});
+  // Bumped on every change the store reports. A lookup that was in flight while a key was
+  // revoked may carry the old answer; it must not be cached, or the revoked key would keep
+  // working for the whole TTL.
+  let generation = 0;
   const unwatch =
     cache && typeof store.watch === 'function'
-      ? store.watch((change) => ('all' in change ? cache.clear() : cache.invalidate(change.hash)))
+      ? store.watch((change) => {
+          generation += 1;
+          if ('all' in change) cache.clear();
+          else cache.invalidate(change.hash);
+        })
       : () => {};
 
+  // A getter on the store, read anew each time: it may change while a lookup is in flight.
+  const reliable = () => store.changesReliable !== false;
+
   async function lookUp(hash: string): Promise<StoredApiKey | null> {
-    const useCache = cache !== null && store.changesReliable !== false;
+    const useCache = cache !== null && reliable();
+    if (cache !== null && !useCache) {
+      // Changes may have been missed while the store was unreliable: nothing cached before
+      // can be trusted once it is reliable again.
+      generation += 1;
+      cache.clear();
+    }
     if (useCache) {
       const cached = cache.get(hash);
       if (cached !== undefined) return cached;
     }
+    const startedAt = generation;
     const found = await store.findByHash(hash);
-    if (useCache) cache.set(hash, found);
+    if (useCache && startedAt === generation && reliable()) cache.set(hash, found);
     return found;
+  }
+
+  async function verify(headers: unknown): Promise<AuthResult> {
+    const extracted = extractApiKey(headers, header);
+    if (!extracted.ok) return extracted;
+    // A malformed value never reaches the store: no lookups to spend on garbage.
+    if (!isApiKeyFormat(extracted.key)) return { ok: false, error: new ApiKeyError('invalid_api_key') };
+    let record: StoredApiKey | null;
+    try {
+      record = await lookUp(hashApiKey(extracted.key));
+    } catch (cause) {
+      // Fail closed: a store that cannot answer never lets a request through.
+      return { ok: false, error: new ApiKeyError('auth_unavailable', { cause }) };
+    }
+    if (record === null) return { ok: false, error: new ApiKeyError('invalid_api_key') };
+    if (!record.active) return { ok: false, error: new ApiKeyError('inactive_api_key') };
+    const at = now();
+    if (record.expiresAt !== null && record.expiresAt.getTime() <= at.getTime()) {
+      return { ok: false, error: new ApiKeyError('expired_api_key') };
+    }
+    if (environmentHeader !== false) {
+      const asserted = readHeader(headers, environmentHeader);
+      if (asserted.kind === 'many' || (asserted.kind === 'one' && asserted.value !== record.environmentId)) {
+        return { ok: false, error: new ApiKeyError('environment_mismatch') };
+      }
+    }
+    try {
+      // An async recordUsage must not leave an unhandled rejection behind (it would end the process).
+      const pending: unknown = store.recordUsage?.(record.id, at);
+      if (pending instanceof Promise) pending.catch(() => {});
+    } catch {
+      // Usage tracking is best effort; it never decides a request.
+    }
+    return {
+      ok: true,
+      context: {
+        keyId: record.id,
+        tenantId: record.tenantId,
+        environmentId: record.environmentId,
+        userId: record.userId,
+        scopes: [...record.scopes],
+        name: record.name,
+      },
+    };
   }
 
   return {
@@ -114,45 +183,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     cache,
     close: unwatch,
     async authenticate(headers) {
-      const extracted = extractApiKey(headers, header);
-      if (!extracted.ok) return extracted;
-      // A malformed value never reaches the store: no lookups to spend on garbage.
-      if (!isApiKeyFormat(extracted.key)) return { ok: false, error: new ApiKeyError('invalid_api_key') };
-      let record: StoredApiKey | null;
       try {
-        record = await lookUp(hashApiKey(extracted.key));
+        return await verify(headers);
       } catch (cause) {
-        // Fail closed: a store that cannot answer never lets a request through.
+        // Whatever else goes wrong (a malformed record from a custom store, a clock that
+        // throws) must not let the request through or escape as an exception.
         return { ok: false, error: new ApiKeyError('auth_unavailable', { cause }) };
       }
-      if (record === null) return { ok: false, error: new ApiKeyError('invalid_api_key') };
-      if (!record.active) return { ok: false, error: new ApiKeyError('inactive_api_key') };
-      const at = now();
-      if (record.expiresAt !== null && record.expiresAt.getTime() <= at.getTime()) {
-        return { ok: false, error: new ApiKeyError('expired_api_key') };
-      }
-      if (environmentHeader !== false) {
-        const asserted = readHeader(headers, environmentHeader);
-        if (asserted.kind === 'many' || (asserted.kind === 'one' && asserted.value !== record.environmentId)) {
-          return { ok: false, error: new ApiKeyError('environment_mismatch') };
-        }
-      }
-      try {
-        store.recordUsage?.(record.id, at);
-      } catch {
-        // Usage tracking is best effort; it never decides a request.
-      }
-      return {
-        ok: true,
-        context: {
-          keyId: record.id,
-          tenantId: record.tenantId,
-          environmentId: record.environmentId,
-          userId: record.userId,
-          scopes: [...record.scopes],
-          name: record.name,
-        },
-      };
     },
   };
 }

@@ -53,10 +53,11 @@ export class ApiKeyError extends Error {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, options: ApiKeyErrorOptions = {}) {
-    const entry = ERROR_CODES[code];
-    if (entry === undefined) {
+    // hasOwn, not a lookup: `ERROR_CODES['toString']` would otherwise pass as a code.
+    if (!isErrorCode(code)) {
       throw new TypeError(`Unknown keyward error code: ${String(code)}`);
     }
+    const entry = ERROR_CODES[code];
     super(options.message ?? entry.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ApiKeyError';
     this.code = code;
@@ -107,8 +108,13 @@ export interface ErrorResponse {
 export function toErrorResponse(err: unknown): ErrorResponse {
   const error = isApiKeyError(err) ? err : new ApiKeyError('internal_error', { cause: err });
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-  if (error.retryAfterSeconds !== undefined) {
-    headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+  const retryAfter = error.retryAfterSeconds;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter)) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfter)));
   }
-  return { status: error.status, headers, body: JSON.stringify(error.toJSON()) };
+  // Built here rather than by error.toJSON(): an error of another core copy is recognised by
+  // its shape, which need not include a working toJSON.
+  const message = typeof error.message === 'string' ? error.message : ERROR_CODES[error.code].message;
+  const body: ErrorBody = { error: { code: error.code, message } };
+  return { status: error.status, headers, body: JSON.stringify(body) };
 }

@@ -21,26 +21,42 @@ function isWebHeaders(headers: object): headers is Headers {
   return typeof (headers as Headers).get === 'function' && typeof (headers as Headers).has === 'function';
 }
 
+// What a value that cannot be a header string (an object, a function) turns into: present,
+// non-empty and never a key, so it is refused rather than crashing String().
+const UNREADABLE = '\u0000';
+
+function toHeaderString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return UNREADABLE;
+}
+
 /**
  * Reads one header, matching its name case-insensitively. Empty values count as absent;
- * surrounding whitespace is not part of a value (RFC 9110 5.5). Never throws.
+ * surrounding whitespace is not part of a value (RFC 9110 5.5). Never throws: a headers
+ * object that cannot be read counts as holding more than one value, so it is refused.
  */
 export function readHeader(headers: unknown, name: string): HeaderValue {
   if (typeof headers !== 'object' || headers === null) return { kind: 'absent' };
-  const lower = name.toLowerCase();
+  const lower = String(name).toLowerCase();
   const values: string[] = [];
-  if (isWebHeaders(headers)) {
-    const value = headers.get(lower);
-    if (value !== null) values.push(value);
-  } else {
-    for (const [field, value] of Object.entries(headers)) {
-      if (field.toLowerCase() !== lower || value === undefined || value === null) continue;
-      if (Array.isArray(value)) {
-        for (const item of value) values.push(String(item));
-      } else {
-        values.push(String(value));
+  try {
+    if (isWebHeaders(headers)) {
+      const value = headers.get(lower);
+      if (value !== null && value !== undefined) values.push(toHeaderString(value));
+    } else {
+      for (const [field, value] of Object.entries(headers)) {
+        if (field.toLowerCase() !== lower || value === undefined || value === null) continue;
+        if (Array.isArray(value)) {
+          for (const item of value) values.push(toHeaderString(item));
+        } else {
+          values.push(toHeaderString(value));
+        }
       }
     }
+  } catch {
+    // A getter or proxy that throws: fail closed.
+    return { kind: 'many' };
   }
   const present = values.map((v) => v.trim()).filter((v) => v.length > 0);
   if (present.length === 0) return { kind: 'absent' };

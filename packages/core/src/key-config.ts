@@ -19,8 +19,10 @@ export interface KeyConfig {
   keys: StaticKey[];
 }
 
+const hashSchema = z.string().refine(isApiKeyFormat, 'must be the SHA-256 of the key: 64 lowercase hex characters');
+
 const entrySchema = z.strictObject({
-  hash: z.string().refine(isApiKeyFormat, 'must be the SHA-256 of the key: 64 lowercase hex characters'),
+  hash: hashSchema,
   name: keyNameSchema,
   tenant_id: identifierSchema,
   environment_id: identifierSchema,
@@ -30,42 +32,90 @@ const entrySchema = z.strictObject({
   expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 
+// A KeyConfig built in code rather than read from a file: the camelCase shape, every field given.
+const staticKeySchema = z.strictObject({
+  hash: hashSchema,
+  name: keyNameSchema,
+  tenantId: identifierSchema,
+  environmentId: identifierSchema,
+  userId: identifierSchema.nullable(),
+  active: z.boolean(),
+  scopes: z.array(scopeSchema).max(100),
+  expiresAt: z
+    .date()
+    .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date')
+    .nullable(),
+});
+
 const configSchema = z.strictObject({ keys: z.array(z.unknown()) });
 
-/**
- * Validates the static-key config (DESIGN.md section 5): keys given by their SHA-256, never in
- * plaintext. `active` defaults to `true`, `scopes` to none, `user_id` and `expires_at` to
- * `null`. Unknown fields are refused, so that a typo cannot silently drop a restriction.
- *
- * @throws TypeError naming the bad entry and field, e.g. `keys[1] ("ci").hash: must be …`.
- * @example
- * const config = parseKeyConfig(JSON.parse(fs.readFileSync('keys.json', 'utf8')));
- * const store = MemoryKeyStore.fromConfig(config);
- */
-export function parseKeyConfig(json: unknown): KeyConfig {
-  const top = configSchema.safeParse(json);
-  if (!top.success) {
-    const issue = top.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'config';
-    throw new TypeError(`Invalid key config: ${where}: ${issue?.message ?? 'invalid'} (expected {"keys": [...]})`);
+// Configs that came out of parseKeyConfig, so MemoryKeyStore.fromConfig need not check them again.
+const parsedConfigs = new WeakSet<object>();
+
+function describeIssue(issue: z.core.$ZodIssue | undefined, fallback: string): { field: string; message: string } {
+  if (issue === undefined) return { field: fallback, message: 'invalid' };
+  // An unknown field has an empty path: name the field itself, not the entry.
+  if (issue.code === 'unrecognized_keys') {
+    return { field: issue.keys.join(', '), message: 'unknown field (a typo would silently drop a restriction)' };
   }
+  return { field: issue.path.length ? issue.path.join('.') : fallback, message: issue.message };
+}
+
+function parseEntries<T>(
+  rawKeys: unknown[],
+  parseOne: (raw: unknown) => { success: true; data: T } | { success: false; error: z.ZodError },
+  toStatic: (entry: T) => StaticKey,
+): KeyConfig {
   const seen = new Map<string, number>();
-  const keys = top.data.keys.map((raw, index): StaticKey => {
-    const result = entrySchema.safeParse(raw);
+  const keys = rawKeys.map((raw, index): StaticKey => {
+    const result = parseOne(raw);
     const label = describeEntry(raw, index);
     if (!result.success) {
-      const issue = result.error.issues[0];
-      const field = issue?.path.length ? issue.path.join('.') : 'entry';
-      // zod's message for an unknown key names it; for others the field is in the path.
-      throw new TypeError(`Invalid key config: ${label}.${field}: ${issue?.message ?? 'invalid'}`);
+      const { field, message } = describeIssue(result.error.issues[0], 'entry');
+      throw new TypeError(`Invalid key config: ${label}.${field}: ${message}`);
     }
-    const entry = result.data;
+    const entry = toStatic(result.data);
     const previous = seen.get(entry.hash);
     if (previous !== undefined) {
       throw new TypeError(`Invalid key config: ${label}.hash: the same hash as keys[${previous}]`);
     }
     seen.set(entry.hash, index);
-    return {
+    return entry;
+  });
+  const config = { keys };
+  parsedConfigs.add(config);
+  return config;
+}
+
+/**
+ * Validates the static-key config (DESIGN.md section 5): keys given by their SHA-256, never in
+ * plaintext. Takes the parsed JSON or the JSON text. `active` defaults to `true`, `scopes` to
+ * none, `user_id` and `expires_at` to `null`. Unknown fields are refused, so that a typo cannot
+ * silently drop a restriction.
+ *
+ * @throws TypeError naming the bad entry and field, e.g. `keys[1] ("ci").hash: must be …`.
+ * @example
+ * const config = parseKeyConfig(fs.readFileSync('keys.json', 'utf8'));
+ * const store = MemoryKeyStore.fromConfig(config);
+ */
+export function parseKeyConfig(json: unknown): KeyConfig {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (err) {
+      throw new TypeError(`Invalid key config: not valid JSON (${(err as Error).message})`);
+    }
+  }
+  const top = configSchema.safeParse(value);
+  if (!top.success) {
+    const { field, message } = describeIssue(top.error.issues[0], 'config');
+    throw new TypeError(`Invalid key config: ${field}: ${message} (expected {"keys": [...]})`);
+  }
+  return parseEntries(
+    top.data.keys,
+    (raw) => entrySchema.safeParse(raw),
+    (entry) => ({
       hash: entry.hash,
       name: entry.name,
       tenantId: entry.tenant_id,
@@ -74,9 +124,33 @@ export function parseKeyConfig(json: unknown): KeyConfig {
       active: entry.active ?? true,
       scopes: entry.scopes ?? [],
       expiresAt: entry.expires_at ? new Date(entry.expires_at) : null,
-    };
-  });
-  return { keys };
+    }),
+  );
+}
+
+/**
+ * A config as MemoryKeyStore.fromConfig takes it: the result of {@link parseKeyConfig} as is,
+ * a {@link KeyConfig} built in code (camelCase, checked here), or raw file JSON (parsed here).
+ * Internal: not re-exported from the package.
+ */
+export function toKeyConfig(config: unknown): KeyConfig {
+  if (typeof config === 'object' && config !== null && parsedConfigs.has(config)) return config as KeyConfig;
+  const keys = typeof config === 'object' && config !== null ? (config as { keys?: unknown }).keys : undefined;
+  const camelCase =
+    Array.isArray(keys) &&
+    keys.length > 0 &&
+    keys.every((k) => typeof k === 'object' && k !== null && ('tenantId' in k || 'environmentId' in k));
+  if (!camelCase) return parseKeyConfig(config);
+  const top = configSchema.safeParse(config);
+  if (!top.success) {
+    const { field, message } = describeIssue(top.error.issues[0], 'config');
+    throw new TypeError(`Invalid key config: ${field}: ${message} (expected {"keys": [...]})`);
+  }
+  return parseEntries(
+    top.data.keys,
+    (raw) => staticKeySchema.safeParse(raw),
+    (entry) => ({ ...entry, scopes: [...entry.scopes] }),
+  );
 }
 
 function describeEntry(raw: unknown, index: number): string {

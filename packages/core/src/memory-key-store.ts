@@ -1,7 +1,7 @@
-import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID } from './dev-api-key.js';
+import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID, isDevKeyAllowed } from './dev-api-key.js';
 import { toDisplayId } from './display-id.js';
 import { hashApiKey } from './hash-api-key.js';
-import { type KeyConfig, parseKeyConfig } from './key-config.js';
+import { type KeyConfig, toKeyConfig } from './key-config.js';
 import type {
   ApiKeyPage,
   ApiKeyRecord,
@@ -32,7 +32,10 @@ export interface MemoryKeyStoreOptions {
 
 /** Options for {@link MemoryKeyStore.fromConfig}. */
 export interface FromConfigOptions extends MemoryKeyStoreOptions {
-  /** Also accept {@link DEV_API_KEY}. Leave it off in production. Default `false`. */
+  /**
+   * Also accept {@link DEV_API_KEY}. Default `false`. Refused (with a thrown error) when
+   * `NODE_ENV` is `production`: the development key is public.
+   */
   devKey?: boolean;
 }
 
@@ -75,11 +78,19 @@ export class MemoryKeyStore implements ManagedKeyStore {
   }
 
   /**
-   * A store holding the static keys of a config (DESIGN.md section 5), raw JSON or already
-   * parsed with {@link parseKeyConfig}; with `devKey: true` also the development key.
+   * A store holding the static keys of a config (DESIGN.md section 5): the file's JSON (object
+   * or text, validated here), or a {@link KeyConfig} from {@link parseKeyConfig}; with
+   * `devKey: true` also the development key.
+   *
+   * @throws TypeError naming the bad entry and field, or when `devKey` is asked for in production.
    */
   static fromConfig(config: unknown, options: FromConfigOptions = {}): MemoryKeyStore {
-    const parsed: KeyConfig = isParsedConfig(config) ? config : parseKeyConfig(config);
+    if (options.devKey && !isDevKeyAllowed()) {
+      throw new TypeError(
+        'MemoryKeyStore.fromConfig: the development key (DEV_API_KEY) is public and cannot be enabled when NODE_ENV is production',
+      );
+    }
+    const parsed: KeyConfig = toKeyConfig(config);
     const store = new MemoryKeyStore(options);
     const now = store.#now();
     for (const entry of parsed.keys) {
@@ -201,13 +212,4 @@ export class MemoryKeyStore implements ManagedKeyStore {
   #emit(change: KeyChange): void {
     for (const listener of this.#listeners) listener(change);
   }
-}
-
-function isParsedConfig(config: unknown): config is KeyConfig {
-  return (
-    typeof config === 'object' &&
-    config !== null &&
-    Array.isArray((config as KeyConfig).keys) &&
-    (config as KeyConfig).keys.every((k) => typeof k === 'object' && k !== null && 'tenantId' in k)
-  );
 }
