@@ -1,0 +1,344 @@
+import {
+  type ApiKeyPage,
+  type ApiKeyRecord,
+  type CreateApiKeyInput,
+  type CreatedApiKey,
+  type KeyChange,
+  type KeyScope,
+  type ListOptions,
+  type ManagedKeyStore,
+  parseKeyScope,
+  parseListOptions,
+  parseRotateOptions,
+  parseUpdateApiKeyInput,
+  prepareApiKey,
+  type RotateApiKeyOptions,
+  type StoredApiKey,
+  toApiKeyRecord,
+  type UpdateApiKeyInput,
+} from '@keyward/core';
+import pg from 'pg';
+import { createPgDriver } from './drivers/pg-driver.js';
+import { createPgliteDriver } from './drivers/pglite-driver.js';
+import type { SqlDriver } from './drivers/sql-driver.js';
+import { type KeyRow, rowToStoredApiKey, storedApiKeyToParams } from './key-row.js';
+import { runMigrations } from './migrations.js';
+import { createNotifyListener, type ListenerClient, type NotifyListener } from './notify-listener.js';
+import {
+  CHANGES_CHANNEL,
+  DELETE_KEY,
+  EXPIRE_KEY,
+  FIND_BY_HASH,
+  GET_IN_SCOPE,
+  GET_IN_SCOPE_FOR_UPDATE,
+  INSERT_KEY,
+  LIST_PAGE,
+  LISTEN_CHANGES,
+  RECORD_USAGE,
+  UPDATE_KEY,
+} from './sql.js';
+import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
+
+/** Options for {@link createPostgresKeyStore}. */
+export interface PostgresKeyStoreOptions {
+  /**
+   * A PostgreSQL URL (`postgres://user:pass@host:5432/db`): the store uses a node-postgres pool
+   * and LISTEN/NOTIFY. Absent: the embedded PGlite database in `dataDir`. An empty string is
+   * refused rather than quietly falling back to the embedded database.
+   */
+  connectionString?: string;
+  /** The embedded database's folder, created if missing. Default `./data`; `memory://` keeps it in memory. Ignored with `connectionString`. */
+  dataDir?: string;
+  /** Most connections the pool opens (node-postgres default 10), plus one for LISTEN. */
+  poolSize?: number;
+  /** How often recorded uses are written to `last_used_at`. Default 60,000 ms. */
+  usageFlushIntervalMs?: number;
+  /** The clock for created, updated and rotation times, for tests. */
+  now?: () => Date;
+  /**
+   * Background errors: a lost LISTEN connection, a failed usage flush, an idle pooled
+   * connection dropping. Default: one `console.warn` line with the message. Messages come from
+   * the database and the store, and the store never sends a plaintext key to the database, so
+   * they cannot contain one.
+   */
+  onError?: (err: Error) => void;
+}
+
+/** A {@link ManagedKeyStore} on PostgreSQL or PGlite. */
+export interface PostgresKeyStore extends ManagedKeyStore {
+  /** Always present: changes are pushed to every instance (LISTEN/NOTIFY with a server). */
+  watch(listener: (change: KeyChange) => void): () => void;
+  /** `false` while the LISTEN connection is lost; always `true` with PGlite. */
+  readonly changesReliable: boolean;
+  /** Notes a use in memory; written in one batch per `usageFlushIntervalMs`. */
+  recordUsage(id: string, at: Date): void;
+  /** Flushes recorded usage, stops the listener, ends the pool or closes PGlite. Idempotent. */
+  close(): Promise<void>;
+}
+
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function defaultOnError(err: Error): void {
+  console.warn(`[@keyward/store-postgres] ${err.message}`);
+}
+
+function validateOptions(options: unknown): PostgresKeyStoreOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createPostgresKeyStore: options must be an object');
+  }
+  const o = options as PostgresKeyStoreOptions;
+  const fail = (name: string, what: string) => {
+    throw new TypeError(`createPostgresKeyStore: options.${name} must be ${what}`);
+  };
+  if (o.connectionString !== undefined && (typeof o.connectionString !== 'string' || o.connectionString === '')) {
+    fail('connectionString', 'a non-empty PostgreSQL URL (leave it out for the embedded database)');
+  }
+  if (o.dataDir !== undefined && (typeof o.dataDir !== 'string' || o.dataDir === '')) {
+    fail('dataDir', 'a non-empty folder path or memory://');
+  }
+  if (o.poolSize !== undefined && (!Number.isInteger(o.poolSize) || o.poolSize < 1)) {
+    fail('poolSize', 'an integer of at least 1');
+  }
+  const interval = o.usageFlushIntervalMs;
+  if (interval !== undefined && (!Number.isInteger(interval) || interval < 1 || interval > MAX_TIMER_MS)) {
+    fail('usageFlushIntervalMs', `an integer from 1 to ${MAX_TIMER_MS}`);
+  }
+  if (o.now !== undefined && typeof o.now !== 'function') fail('now', 'a function returning a Date');
+  if (o.onError !== undefined && typeof o.onError !== 'function') fail('onError', 'a function');
+  return o;
+}
+
+/**
+ * Opens a key store on PostgreSQL: the embedded PGlite database by default, a PostgreSQL
+ * server when `connectionString` is given. Applies the schema migrations before it resolves
+ * (safe with several instances starting at once). Call `close()` when done.
+ *
+ * @throws TypeError for a bad option; the driver's error when the database cannot be opened or migrated.
+ * @example
+ * const store = await createPostgresKeyStore({ dataDir: './data' });
+ * const { key } = await store.create({ tenantId: 't1', environmentId: 'prod', name: 'ci' });
+ * await store.close();
+ */
+export async function createPostgresKeyStore(options?: PostgresKeyStoreOptions): Promise<PostgresKeyStore> {
+  const o = validateOptions(options);
+  const onError = o.onError ?? defaultOnError;
+  const now = o.now ?? (() => new Date());
+  const listeners = new Set<(change: KeyChange) => void>();
+
+  const emit = (change: KeyChange) => {
+    for (const listener of listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        // One faulty watcher must not keep the others from evicting.
+        onError(
+          new Error(`a watch listener threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err }),
+        );
+      }
+    }
+  };
+
+  let driver: SqlDriver;
+  let listener: NotifyListener | null = null;
+  if (o.connectionString === undefined) {
+    driver = await createPgliteDriver(o.dataDir ?? './data');
+  } else {
+    const connectionString = o.connectionString;
+    driver = createPgDriver({ connectionString, poolSize: o.poolSize, onError });
+    listener = createNotifyListener({
+      createClient: () =>
+        new pg.Client({ connectionString, application_name: 'keyward-listener', keepAlive: true }) as ListenerClient,
+      listen: LISTEN_CHANGES,
+      channel: CHANGES_CHANNEL,
+      onNotification: (payload) => {
+        if (HASH_PATTERN.test(payload)) emit({ hash: payload });
+      },
+      // Changes made while nobody listened were missed: every cached answer is suspect.
+      onReconnect: () => emit({ all: true }),
+      onError,
+    });
+  }
+
+  try {
+    await runMigrations(driver);
+    await listener?.start();
+  } catch (err) {
+    await listener?.close();
+    await driver.close().catch(() => {});
+    throw err;
+  }
+
+  const usage: UsageRecorder = createUsageRecorder({
+    intervalMs: o.usageFlushIntervalMs ?? 60_000,
+    onError,
+    write: async (ids, times) => {
+      await driver.query(RECORD_USAGE, [ids, times]);
+    },
+  });
+
+  return new SqlKeyStore(driver, listener, usage, now, listeners, emit);
+}
+
+class SqlKeyStore implements PostgresKeyStore {
+  readonly #driver: SqlDriver;
+  readonly #listener: NotifyListener | null;
+  readonly #usage: UsageRecorder;
+  readonly #now: () => Date;
+  readonly #listeners: Set<(change: KeyChange) => void>;
+  readonly #emit: (change: KeyChange) => void;
+  #closing: Promise<void> | null = null;
+
+  constructor(
+    driver: SqlDriver,
+    listener: NotifyListener | null,
+    usage: UsageRecorder,
+    now: () => Date,
+    listeners: Set<(change: KeyChange) => void>,
+    emit: (change: KeyChange) => void,
+  ) {
+    this.#driver = driver;
+    this.#listener = listener;
+    this.#usage = usage;
+    this.#now = now;
+    this.#listeners = listeners;
+    this.#emit = emit;
+  }
+
+  get changesReliable(): boolean {
+    if (this.#closing) return false;
+    return this.#listener === null || this.#listener.listening;
+  }
+
+  watch(listener: (change: KeyChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  recordUsage(id: string, at: Date): void {
+    this.#usage.record(id, at);
+  }
+
+  async findByHash(hash: string): Promise<StoredApiKey | null> {
+    this.#assertOpen();
+    // The format is checked here too, so no caller can make the store look up garbage.
+    if (typeof hash !== 'string' || !HASH_PATTERN.test(hash)) return null;
+    const { rows } = await this.#driver.query<KeyRow>(FIND_BY_HASH, [hash]);
+    return rows[0] ? rowToStoredApiKey(rows[0]) : null;
+  }
+
+  async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    this.#assertOpen();
+    const { key, record } = prepareApiKey(input, this.#now());
+    await this.#driver.query(INSERT_KEY, storedApiKeyToParams(record));
+    return { key, apiKey: toApiKeyRecord(record) };
+  }
+
+  async get(scope: KeyScope, id: string): Promise<ApiKeyRecord | null> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return null;
+    const { rows } = await this.#driver.query<KeyRow>(GET_IN_SCOPE, [id, tenantId, environmentId]);
+    return rows[0] ? toApiKeyRecord(rowToStoredApiKey(rows[0])) : null;
+  }
+
+  async list(scope: KeyScope, options?: ListOptions): Promise<ApiKeyPage> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    const { limit, offset } = parseListOptions(options);
+    const { rows } = await this.#driver.query<KeyRow & { total: number }>(LIST_PAGE, [
+      tenantId,
+      environmentId,
+      limit,
+      offset,
+    ]);
+    const items = rows.filter((r) => r.id !== null).map((r) => toApiKeyRecord(rowToStoredApiKey(r)));
+    return { items, total: Number(rows[0]?.total ?? 0) };
+  }
+
+  async update(scope: KeyScope, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord | null> {
+    this.#assertOpen();
+    const changes = parseUpdateApiKeyInput(input);
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return null;
+    const { rows } = await this.#driver.query<KeyRow>(UPDATE_KEY, [
+      id,
+      tenantId,
+      environmentId,
+      changes.name ?? null,
+      changes.active ?? null,
+      this.#now(),
+    ]);
+    const row = rows[0];
+    if (!row) return null;
+    // Evict here at once; other instances hear it through NOTIFY.
+    this.#emit({ hash: row.hash });
+    return toApiKeyRecord(rowToStoredApiKey(row));
+  }
+
+  async revoke(scope: KeyScope, id: string): Promise<boolean> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return false;
+    const { rows } = await this.#driver.query<{ hash: string }>(DELETE_KEY, [id, tenantId, environmentId]);
+    const row = rows[0];
+    if (!row) return false;
+    this.#emit({ hash: row.hash });
+    return true;
+  }
+
+  async rotate(scope: KeyScope, id: string, options?: RotateApiKeyOptions): Promise<CreatedApiKey | null> {
+    this.#assertOpen();
+    const { gracePeriodSeconds } = parseRotateOptions(options);
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return null;
+    const now = this.#now();
+    const result = await this.#driver.transaction(async (tx) => {
+      // Locked, so two rotations of one key cannot both succeed and leave two successors.
+      const { rows } = await tx.query<KeyRow>(GET_IN_SCOPE_FOR_UPDATE, [id, tenantId, environmentId]);
+      if (!rows[0]) return null;
+      const old = rowToStoredApiKey(rows[0]);
+      const created = prepareApiKey(
+        {
+          tenantId: old.tenantId,
+          environmentId: old.environmentId,
+          userId: old.userId,
+          name: old.name,
+          scopes: old.scopes,
+          expiresAt: old.expiresAt,
+        },
+        now,
+      );
+      await tx.query(INSERT_KEY, storedApiKeyToParams(created.record));
+      if (gracePeriodSeconds === 0) {
+        await tx.query(DELETE_KEY, [old.id, tenantId, environmentId]);
+      } else {
+        const graceEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
+        // The grace period only shortens a key's life, never extends it.
+        const expiresAt = old.expiresAt !== null && old.expiresAt <= graceEnd ? old.expiresAt : graceEnd;
+        await tx.query(EXPIRE_KEY, [old.id, expiresAt, now]);
+      }
+      return { oldHash: old.hash, created };
+    });
+    if (result === null) return null;
+    this.#emit({ hash: result.oldHash });
+    return { key: result.created.key, apiKey: toApiKeyRecord(result.created.record) };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#usage.close();
+      await this.#listener?.close();
+      await this.#driver.close();
+      this.#listeners.clear();
+    })();
+    return this.#closing;
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new Error('@keyward/store-postgres: the store is closed');
+  }
+}
