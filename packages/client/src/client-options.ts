@@ -1,0 +1,210 @@
+import type { Dispatcher } from 'undici';
+import { type BackoffOptions, DEFAULT_BACKOFF, type ResolvedBackoff } from './retry.js';
+
+/** A key, or a function giving one (sync or async): for rotation and secret managers. */
+export type ApiKeyProvider = string | (() => string | Promise<string>);
+
+/** What the client reports through the `debug` option. The key is never in it. */
+export type DebugEvent =
+  | { type: 'request'; method: string; url: string; attempt: number; headers: Record<string, string> }
+  | { type: 'response'; method: string; url: string; attempt: number; status: number; requestId: string | undefined }
+  | { type: 'retry'; method: string; url: string; attempt: number; delayMs: number; reason: string };
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /**
+   * The key, or a function called once per request that returns it (or a promise of it).
+   * Default `process.env.KEYWARD_API_KEY`, read when the client is created.
+   */
+  apiKey?: ApiKeyProvider;
+  /** Where the server is. Default `process.env.KEYWARD_BASE_URL`, else `http://127.0.0.1:3000`. */
+  baseUrl?: string | URL;
+  /** Sent as `X-Environment-ID`: the server refuses a key of another environment (403). */
+  environmentId?: string;
+  /** Per attempt, until the whole body has arrived. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for idempotent requests. Default 2; 0 turns them off. */
+  retries?: number;
+  /** Waits between retries; see {@link BackoffOptions}. */
+  backoff?: BackoffOptions;
+  /** An undici Dispatcher (a MockAgent in tests, a custom Agent or Pool). Default: an Agent of the client's own. */
+  dispatcher?: Dispatcher;
+  /** The `User-Agent` header. Default `keyward-client/<version> node/<version>`. */
+  userAgent?: string;
+  /** Receives redacted request, response and retry events, for debugging. */
+  debug?: (event: DebugEvent) => void;
+}
+
+/** The options after validation, with defaults filled in. */
+export interface ResolvedOptions {
+  apiKey: ApiKeyProvider | undefined;
+  baseUrl: URL;
+  environmentId: string | undefined;
+  timeoutMs: number;
+  retries: number;
+  backoff: ResolvedBackoff;
+  dispatcher: Dispatcher | undefined;
+  userAgent: string;
+  debug: ((event: DebugEvent) => void) | undefined;
+}
+
+/** The longest a timer can be in Node (2^31 - 1 ms); a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+/** More retries than this is a mistake, not a policy. */
+export const MAX_RETRIES = 10;
+
+const KNOWN_OPTIONS = new Set([
+  'apiKey',
+  'baseUrl',
+  'environmentId',
+  'timeoutMs',
+  'retries',
+  'backoff',
+  'dispatcher',
+  'userAgent',
+  'debug',
+]);
+const KNOWN_BACKOFF = new Set(['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'sleep', 'random', 'now']);
+
+// A header value must not carry CR, LF or other controls (header injection); undici would
+// refuse them later, with a message that does not name the option.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? 'a string' : `${typeof value}`;
+}
+
+function fail(option: string, expected: string, value: unknown): never {
+  // The value itself is not quoted: it might be a key put in the wrong option.
+  throw new TypeError(`createClient: ${option} must be ${expected}, got ${describe(value)}`);
+}
+
+function checkDuration(option: string, value: unknown, allowZero: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    fail(option, allowZero ? 'a finite number >= 0' : 'a finite number > 0', value);
+  }
+  if (value > MAX_TIMEOUT_MS) fail(option, `at most ${MAX_TIMEOUT_MS}`, value);
+  return value;
+}
+
+/** Parses and checks a base URL: http or https, no credentials, query or fragment. */
+export function parseBaseUrl(value: unknown): URL {
+  if (typeof value !== 'string' && !(value instanceof URL)) fail('baseUrl', 'a string or URL', value);
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new TypeError('createClient: baseUrl must be an absolute http or https URL, such as http://127.0.0.1:3000');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`createClient: baseUrl must use http or https, got ${url.protocol}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new TypeError('createClient: baseUrl must not contain credentials; the client sends the API key');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new TypeError('createClient: baseUrl must not have a query string or fragment');
+  }
+  // A path prefix (a server mounted under /keyward) is kept; request paths are appended to it.
+  return url;
+}
+
+function defaultUserAgent(version: string): string {
+  return `keyward-client/${version} node/${process.versions.node}`;
+}
+
+/**
+ * Checks every option once, at `createClient`, and throws a TypeError naming the bad one. The
+ * key itself is not checked here: a missing or malformed key fails at the first call (a
+ * `KeywardError`), the same way whether it came as a string or from a provider function.
+ */
+export function resolveOptions(
+  options: unknown,
+  env: Record<string, string | undefined>,
+  version: string,
+): ResolvedOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail('options', 'an object', options);
+  }
+  const opts = options as Record<string, unknown>;
+  for (const name of Object.keys(opts)) {
+    // A typo such as `apikey` would otherwise fall back to the environment without a word.
+    if (!KNOWN_OPTIONS.has(name)) throw new TypeError(`createClient: unknown option ${JSON.stringify(name)}`);
+  }
+
+  const apiKey = opts.apiKey === undefined ? env.KEYWARD_API_KEY : opts.apiKey;
+  if (apiKey !== undefined && typeof apiKey !== 'string' && typeof apiKey !== 'function') {
+    fail('apiKey', 'a string or a function returning one', apiKey);
+  }
+
+  const baseUrl = parseBaseUrl(opts.baseUrl ?? env.KEYWARD_BASE_URL ?? 'http://127.0.0.1:3000');
+
+  const environmentId = opts.environmentId;
+  if (environmentId !== undefined) {
+    if (typeof environmentId !== 'string' || environmentId === '' || !/^[\x21-\x7e]+$/.test(environmentId)) {
+      fail('environmentId', 'a non-empty string of printable ASCII', environmentId);
+    }
+  }
+
+  const timeoutMs = opts.timeoutMs === undefined ? 30_000 : checkDuration('timeoutMs', opts.timeoutMs, false);
+
+  const retries = opts.retries ?? 2;
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
+    fail('retries', `an integer from 0 to ${MAX_RETRIES}`, retries);
+  }
+
+  const backoff = resolveBackoff(opts.backoff);
+
+  const dispatcher = opts.dispatcher;
+  if (
+    dispatcher !== undefined &&
+    (typeof dispatcher !== 'object' ||
+      dispatcher === null ||
+      typeof (dispatcher as { request?: unknown }).request !== 'function')
+  ) {
+    fail('dispatcher', 'an undici Dispatcher (Agent, Pool, MockAgent)', dispatcher);
+  }
+
+  const userAgent = opts.userAgent ?? defaultUserAgent(version);
+  if (typeof userAgent !== 'string' || userAgent === '' || !HEADER_VALUE.test(userAgent)) {
+    fail('userAgent', 'a non-empty string without control characters', userAgent);
+  }
+
+  const debug = opts.debug;
+  if (debug !== undefined && typeof debug !== 'function') fail('debug', 'a function', debug);
+
+  return {
+    apiKey: apiKey as ApiKeyProvider | undefined,
+    baseUrl,
+    environmentId: environmentId as string | undefined,
+    timeoutMs,
+    retries,
+    backoff,
+    dispatcher: dispatcher as Dispatcher | undefined,
+    userAgent,
+    debug: debug as ResolvedOptions['debug'],
+  };
+}
+
+function resolveBackoff(value: unknown): ResolvedBackoff {
+  if (value === undefined) return DEFAULT_BACKOFF;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('backoff', 'an object', value);
+  const given = value as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    if (!KNOWN_BACKOFF.has(name)) throw new TypeError(`createClient: unknown option backoff.${name}`);
+  }
+  const out: ResolvedBackoff = { ...DEFAULT_BACKOFF };
+  for (const name of ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
+    if (given[name] !== undefined) out[name] = checkDuration(`backoff.${name}`, given[name], true);
+  }
+  for (const name of ['sleep', 'random', 'now'] as const) {
+    if (given[name] === undefined) continue;
+    if (typeof given[name] !== 'function') fail(`backoff.${name}`, 'a function', given[name]);
+    // biome-ignore lint/suspicious/noExplicitAny: each of the three is checked to be a function above.
+    out[name] = given[name] as any;
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+// The public surface of @keyward/client: re-exports only.
+export { camelCaseKey, snakeCaseKey, toCamelCase, toSnakeCase } from './case.js';
+export { type CallOptions, createClient, KeyManagement, KeywardClient } from './client.js';
+export type { ApiKeyProvider, ClientOptions, DebugEvent } from './client-options.js';
+export {
+  CLIENT_ERROR_CODES,
+  type ClientErrorCode,
+  isKeywardError,
+  KeywardError,
+  type KeywardErrorCode,
+  type KeywardErrorOptions,
+  type KeywardErrorRequest,
+} from './errors.js';
+export { type ApiKeyInterceptorOptions, apiKeyInterceptor } from './interceptor.js';
+export { REDACTED } from './redact.js';
+export {
+  type BackoffOptions,
+  DEFAULT_BACKOFF,
+  isIdempotentMethod,
+  isRetryableStatus,
+  parseRetryAfter,
+} from './retry.js';
+export type {
+  ApiKey,
+  ApiKeyContext,
+  ApiKeyPage,
+  CreateApiKeyParams,
+  CreatedApiKey,
+  ListApiKeysParams,
+  QueryValue,
+  RequestParams,
+  RotateApiKeyParams,
+  UpdateApiKeyParams,
+} from './types.js';

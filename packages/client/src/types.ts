@@ -1,0 +1,107 @@
+// The reference server's response bodies (DESIGN.md section 4), camelCased. Timestamps stay ISO
+// 8601 strings, exactly as the server sent them: no time zone or precision is lost, the objects
+// survive JSON.stringify unchanged, and `new Date(value)` is one call away.
+
+/** What `GET /v1/me` answers: the context of the key the client sends. */
+export interface ApiKeyContext {
+  keyId: string;
+  tenantId: string;
+  environmentId: string;
+  userId: string | null;
+  scopes: string[];
+  name: string;
+}
+
+/** A key's record as the server lists it. Never contains the key itself. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** `private_key`. */
+  type: string;
+  /** `keyward`. */
+  provider: string;
+  /** At most 8 characters of the key, for people (`3f9a2b***1e`). */
+  displayId: string;
+  status: 'active' | 'inactive';
+  scopes: string[];
+  tenantId: string;
+  environmentId: string;
+  userId: string | null;
+  userType: string | null;
+  /** Mirrors `scopes`, for clients that read roles. */
+  roles: string[];
+  /** ISO 8601, or `null` for a key that never expires. */
+  expiresAt: string | null;
+  /** ISO 8601, or `null` if never used. */
+  lastUsedAt: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  updatedAt: string;
+}
+
+/** One page of keys. */
+export interface ApiKeyPage {
+  items: ApiKey[];
+  pagination: { total: number; limit: number; offset: number };
+}
+
+/** A new key: the plaintext `key`, shown this once, and its record. */
+export interface CreatedApiKey {
+  /** The key itself. Store it now: the server never shows it again. */
+  key: string;
+  apiKey: ApiKey;
+}
+
+/** Input of `client.keys.create`. */
+export interface CreateApiKeyParams {
+  name: string;
+  /** A subset of the calling key's scopes. Default: the server's default. */
+  scopes?: string[];
+  /** A Date or an ISO 8601 string; `null` or absent for no expiry. */
+  expiresAt?: Date | string | null;
+  /** `private_key`, the only type there is today. */
+  type?: string;
+}
+
+/** Input of `client.keys.list`. */
+export interface ListApiKeysParams {
+  /** 1 to 100; the server's default is 50. */
+  limit?: number;
+  /** 0 or more. */
+  offset?: number;
+}
+
+/** Input of `client.keys.update`. */
+export interface UpdateApiKeyParams {
+  name?: string;
+  /** `false` deactivates the key (it answers 403 `inactive_api_key`); `true` brings it back. */
+  active?: boolean;
+}
+
+/** Input of `client.keys.rotate`. */
+export interface RotateApiKeyParams {
+  /** How long the old key keeps working. Default: the server's (0, revoked at once). */
+  gracePeriodSeconds?: number;
+}
+
+/** A query string value; `undefined` and `null` leave the parameter out. */
+export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
+
+/** Input of `client.request`, for routes the client has no method for. */
+export interface RequestParams {
+  method: string;
+  /** A path relative to `baseUrl`, such as `/v1/portal/sessions`. URLs of other origins are refused. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  /** Sent as JSON with its object keys in snake_case. */
+  body?: unknown;
+  /** Extra headers. `X-API-Key` cannot be set here: the client sends it. */
+  headers?: Record<string, string>;
+  /** Allow retries of a POST or PATCH that is safe to repeat. */
+  idempotent?: boolean;
+  /** Cancels the request (code `aborted`). */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this request. */
+  timeoutMs?: number;
+}
