@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEV_API_KEY, hashApiKey, type KeyConfig, parseKeyConfig } from '@keyward/core';
+import { z } from 'zod';
+
+/** The server's settings, read from the environment (DESIGN.md section 5). */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** A PostgreSQL URL, or `null` for the embedded database in `dataDir`. */
+  databaseUrl: string | null;
+  /** Absolute path of the embedded database's folder. */
+  dataDir: string;
+  /** The static keys of `KEYWARD_CONFIG`, or `null` when unset. */
+  staticKeys: KeyConfig | null;
+  production: boolean;
+  /** Whether the development key is accepted. */
+  devKey: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** A setting the server cannot start with. The message says which and why. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const flag = z.preprocess(
+  blankToUndefined,
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+    .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+    .optional(),
+);
+
+const envSchema = z.object({
+  PORT: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a port number')
+      .transform(Number)
+      .pipe(z.number().max(65535, 'must be a port number'))
+      .default(3000),
+  ),
+  HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  KEYWARD_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  KEYWARD_CONFIG: z.preprocess(blankToUndefined, z.string().optional()),
+  KEYWARD_DEV_KEY: flag,
+  NODE_ENV: z.string().optional(),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+/** Options for {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Relative paths resolve against this. Default `process.cwd()`. */
+  cwd?: string;
+  /** Reads the `KEYWARD_CONFIG` file; for tests. */
+  readFile?: (path: string) => string;
+}
+
+/**
+ * Reads and checks the environment. The development key is on outside production unless
+ * `KEYWARD_DEV_KEY=0`; in production it is off, and asking for it (`KEYWARD_DEV_KEY=1`, or its
+ * hash in `KEYWARD_CONFIG`) is refused, since the key is public.
+ *
+ * @throws ConfigError naming the variable, or the bad entry of the config file.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: LoadConfigOptions = {},
+): ServerConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const staticKeys = e.KEYWARD_CONFIG === undefined ? null : readKeyConfig(resolve(cwd, e.KEYWARD_CONFIG), options);
+
+  if (production && e.KEYWARD_DEV_KEY === true) {
+    throw new ConfigError(
+      'KEYWARD_DEV_KEY: the development key is public and cannot be enabled when NODE_ENV=production; unset KEYWARD_DEV_KEY',
+    );
+  }
+  const devHash = hashApiKey(DEV_API_KEY);
+  const devEntry = staticKeys?.keys.findIndex((key) => key.hash === devHash) ?? -1;
+  if (production && devEntry >= 0) {
+    throw new ConfigError(
+      `KEYWARD_CONFIG: keys[${devEntry}] is the public development key, which cannot be used when NODE_ENV=production`,
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: resolve(cwd, e.KEYWARD_DATA_DIR),
+    staticKeys,
+    production,
+    devKey: !production && e.KEYWARD_DEV_KEY !== false,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function readKeyConfig(path: string, options: LoadConfigOptions): KeyConfig {
+  let text: string;
+  try {
+    text = (options.readFile ?? ((p) => readFileSync(p, 'utf8')))(path);
+  } catch (err) {
+    throw new ConfigError(`KEYWARD_CONFIG: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    // Only the position: JSON.parse's message quotes the text, and a misplaced key must not be printed.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new ConfigError(`KEYWARD_CONFIG: ${path} is not valid JSON${at === undefined ? '' : ` (at position ${at})`}`);
+  }
+  try {
+    return parseKeyConfig(json);
+  } catch (err) {
+    throw new ConfigError(`KEYWARD_CONFIG: ${path}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ApiKeyError,
+  type ApiKeyGuardOptions,
+  chainKeyStores,
+  isApiKeyError,
+  isDevKeyAllowed,
+  type KeyConfig,
+  type ManagedKeyStore,
+  MemoryKeyStore,
+  toErrorResponse,
+} from '@keyward/core';
+import apiKeyAuth from '@keyward/fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { buildOpenApiDocument } from './openapi.js';
+import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+import { meRoutes } from './routes/me.js';
+
+/** Options for {@link createApp}. */
+export interface CreateAppOptions {
+  /** Where keys are issued and managed (and looked up, after the static keys). */
+  store: ManagedKeyStore;
+  /** Static keys by hash, from `KEYWARD_CONFIG`, raw JSON or parsed with `parseKeyConfig`. */
+  staticKeys?: KeyConfig | unknown;
+  /**
+   * Accept the public development key `DEV_API_KEY`. Default `false`; `createApp` throws when it
+   * is `true` and `NODE_ENV` is `production`.
+   */
+  devKey?: boolean;
+  /** Fastify's pino options (`{ level, stream }`), `true` for the defaults, `false` for none. Default `false`. */
+  logger?: FastifyServerOptions['logger'];
+  /** Failed attempts per client address before 429 (see `@keyward/fastify`). Default 20 a minute. */
+  failureLimit?: ApiKeyGuardOptions['failureLimit'];
+  /** Fastify's `trustProxy`, so the failure limit counts the real client behind a load balancer. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The clock, for tests (checks that `expires_at` is in the future). */
+  now?: () => Date;
+}
+
+/** Headers that carry a secret; pino replaces their values with `[Redacted]`. */
+export const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie'] as const;
+
+// An incoming request id is echoed only if it is short and plain, so a caller cannot inject
+// log lines or oversized headers through it.
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function loggerOptions(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false;
+  const base = logger === true ? {} : (logger as Record<string, unknown>);
+  return {
+    ...base,
+    redact: { paths: REDACTED_HEADERS.map((name) => `req.headers["${name}"]`), censor: '[Redacted]' },
+    serializers: {
+      // Headers are logged (user agents, proxies help when debugging) with the secret ones
+      // redacted above; the body is never logged.
+      req: (req: { method: string; url: string; headers: Record<string, unknown>; ip?: string; id?: string }) => ({
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.ip,
+        headers: { ...req.headers },
+      }),
+      ...((base.serializers as Record<string, unknown> | undefined) ?? {}),
+    },
+  } as FastifyServerOptions['logger'];
+}
+
+// Errors that Fastify raises itself (a body that is not JSON, too large, of the wrong type)
+// are told with fixed messages: JSON.parse's own message quotes the input, which may be a key.
+function toApiError(err: FastifyError): ApiKeyError {
+  if (isApiKeyError(err)) return err;
+  const status = err.statusCode ?? 500;
+  if (status === 404) return new ApiKeyError('not_found');
+  if (status === 413) return new ApiKeyError('validation_error', { message: 'body: too large' });
+  if (status === 415) {
+    return new ApiKeyError('validation_error', { message: 'body: Content-Type must be application/json' });
+  }
+  if (status >= 400 && status < 500) {
+    const isJson = err instanceof SyntaxError || /JSON/.test(err.code ?? '');
+    return new ApiKeyError('validation_error', { message: isJson ? 'body: not valid JSON' : 'Invalid request' });
+  }
+  return new ApiKeyError('internal_error', { cause: err });
+}
+
+/**
+ * Builds the reference server (DESIGN.md section 4) without listening: call `app.listen()` or
+ * `app.inject()`. Requests authenticate against the static keys (and the development key, when
+ * on) first, then the store; keys are issued and managed in the store.
+ *
+ * @example
+ * const app = createApp({ store: new MemoryKeyStore(), devKey: true });
+ * const res = await app.inject({ url: '/v1/me', headers: { 'x-api-key': DEV_API_KEY } });
+ */
+export function createApp(options: CreateAppOptions): FastifyInstance {
+  const { store, devKey = false, now = () => new Date() } = options;
+  if (typeof store?.create !== 'function' || typeof store.findByHash !== 'function') {
+    throw new TypeError('createApp: options.store must be a ManagedKeyStore');
+  }
+  if (devKey && !isDevKeyAllowed()) {
+    throw new Error('createApp: the development key cannot be enabled when NODE_ENV is production');
+  }
+  const staticStore = MemoryKeyStore.fromConfig(options.staticKeys ?? { keys: [] }, { devKey });
+
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    // The API's bodies are a few hundred bytes; a small limit keeps a flood cheap.
+    bodyLimit: 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
+  });
+
+  // An empty body with a JSON content type (a bodiless rotate, say) reads as no body rather
+  // than as an error; anything else goes through Fastify's prototype-poisoning-safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const apiError = toApiError(err);
+    if (apiError.code === 'internal_error') request.log.error({ err }, 'request failed');
+    const response = toErrorResponse(apiError);
+    return reply.code(response.status).headers(response.headers).send(response.body);
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    const response = toErrorResponse(new ApiKeyError('not_found'));
+    return reply.code(response.status).headers(response.headers).send(response.body);
+  });
+
+  app.register(apiKeyAuth, {
+    store: chainKeyStores(staticStore, store),
+    ...(options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit }),
+  });
+
+  const openApiDocument = buildOpenApiDocument();
+  app.get('/openapi.json', { config: { apiKeyAuth: false } }, async () => openApiDocument);
+  app.register(healthRoutes);
+  app.register(meRoutes);
+  app.register(keyRoutes, { store, now });
+  return app;
+}

@@ -1,0 +1,134 @@
+import { identifierSchema, keyNameSchema, scopeSchema } from '@keyward/core';
+import { z } from 'zod';
+
+// The one definition of every request and response shape: the routes validate with these and
+// src/openapi.ts turns the same objects into the OpenAPI document, so the two cannot drift.
+
+/** The longest grace period a rotation may ask for: 30 days. */
+export const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
+
+// Query strings arrive as text; a plain run of digits becomes a number and anything else is
+// left as it is, so that `?limit=abc` or `?limit=` fails as "expected number" instead of being
+// coerced to NaN or 0 the way z.coerce would.
+function queryInteger<T extends z.ZodType>(schema: T) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value),
+    schema,
+  );
+}
+
+const timestamp = z.iso.datetime({ offset: true });
+
+/** `GET /v1/secrets/api/keys` query: limit 1..100 (default 50), offset 0 or more (default 0). */
+export const listKeysQuerySchema = z.object({
+  limit: queryInteger(z.number().int().min(1).max(100).default(50)).meta({
+    description: 'How many keys to return, 1 to 100.',
+  }),
+  offset: queryInteger(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0)).meta({
+    description: 'How many keys to skip, newest first.',
+  }),
+});
+
+/** `POST /v1/secrets/api/keys` body. Unknown fields are refused so a typo cannot drop a limit. */
+export const createKeyBodySchema = z
+  .strictObject({
+    name: keyNameSchema.meta({ description: 'A name for people.' }),
+    type: z.literal('private_key').optional().meta({ description: 'The only type there is.' }),
+    expires_at: timestamp
+      .nullable()
+      .optional()
+      .meta({ description: 'ISO 8601 with an offset; must be in the future. Default: never.' }),
+    scopes: z
+      .array(scopeSchema)
+      .max(100)
+      .optional()
+      .meta({ description: "A subset of the calling key's scopes. Default: the calling key's scopes." }),
+  })
+  .meta({ id: 'CreateApiKeyRequest' });
+
+/** `PATCH /v1/secrets/api/keys/{id}` body: at least one of `name`, `active`. */
+export const updateKeyBodySchema = z
+  .strictObject({
+    name: keyNameSchema.optional(),
+    active: z.boolean().optional().meta({ description: '`false` deactivates the key (403 inactive_api_key).' }),
+  })
+  .refine((body) => body.name !== undefined || body.active !== undefined, {
+    message: 'give name or active',
+  })
+  .meta({ id: 'UpdateApiKeyRequest', minProperties: 1 });
+
+/** `POST /v1/secrets/api/keys/{id}/rotate` body (may be empty). */
+export const rotateKeyBodySchema = z
+  .strictObject({
+    grace_period_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_GRACE_PERIOD_SECONDS)
+      .optional()
+      .meta({ description: 'How long the old key keeps working, 0 to 30 days. Default 0: revoked at once.' }),
+  })
+  .meta({ id: 'RotateApiKeyRequest' });
+
+/** The key record on the wire (DESIGN.md section 4): every field present, `null` when empty. */
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.literal('private_key'),
+    provider: z.literal('keyward'),
+    display_id: z.string().meta({ description: 'At most 8 characters of the key, for people.' }),
+    status: z.enum(['active', 'inactive']),
+    scopes: z.array(z.string()),
+    tenant_id: z.string(),
+    environment_id: z.string(),
+    user_id: z.string().nullable(),
+    user_type: z.enum(['user']).nullable().meta({ description: '"user" when the key belongs to a user.' }),
+    roles: z.array(z.string()).meta({ description: 'The same as scopes, for clients that read roles.' }),
+    expires_at: timestamp.nullable(),
+    last_used_at: timestamp.nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'ApiKey' });
+
+/** `GET /v1/secrets/api/keys` response. */
+export const apiKeyListSchema = z
+  .object({
+    items: z.array(apiKeySchema),
+    pagination: z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+  })
+  .meta({ id: 'ApiKeyList' });
+
+/** Create and rotate response: the plaintext, shown this once, and the record. */
+export const createdApiKeySchema = z
+  .object({
+    api_key: z.string().meta({ description: 'The key itself, 64 hex characters. Shown only this once.' }),
+    secret: apiKeySchema,
+  })
+  .meta({ id: 'CreatedApiKey' });
+
+/** `GET /v1/me` response: the calling key's context. */
+export const meSchema = z
+  .object({
+    key_id: z.string(),
+    tenant_id: identifierSchema,
+    environment_id: identifierSchema,
+    user_id: z.string().nullable(),
+    scopes: z.array(z.string()),
+    name: z.string(),
+  })
+  .meta({ id: 'ApiKeyContext' });
+
+/** `GET /health` response. */
+export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+/** The body of every error (DESIGN.md section 3). */
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'One of the documented codes, e.g. invalid_api_key.' }),
+      message: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEV_API_KEY, type ManagedKeyStore, MemoryKeyStore } from '@keyward/core';
+import { createPostgresKeyStore } from '@keyward/store-postgres';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createTestDatabase } from '../../../packages/store-postgres/test/pg-test-db.js';
+
+/** A store under test and how to dispose of it. */
+export interface StoreHandle {
+  store: ManagedKeyStore & { close?: () => Promise<void> };
+  /** Another store on the same database (PostgreSQL only), for multi-instance tests. */
+  reopen?: () => Promise<ManagedKeyStore & { close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/** Makes a fresh, empty store; `null` when the backend is not available here. */
+export type StoreFactory = () => Promise<StoreHandle | null>;
+
+export const memoryStore: StoreFactory = async () => {
+  const store = new MemoryKeyStore();
+  return { store, close: async () => {} };
+};
+
+export const pgliteStore: StoreFactory = async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keyward-server-pglite-'));
+  const store = await createPostgresKeyStore({ dataDir });
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** A PostgreSQL store on a database of its own; `null` when no server runs (and not CI). */
+export const postgresStore: StoreFactory = async () => {
+  const db = await createTestDatabase();
+  if (db === null) return null;
+  const opened: Array<{ close(): Promise<void> }> = [];
+  const open = async () => {
+    const store = await createPostgresKeyStore({ connectionString: db.url });
+    opened.push(store);
+    return store;
+  };
+  const store = await open();
+  return {
+    store,
+    reopen: open,
+    close: async () => {
+      for (const s of opened) await s.close();
+      await db.drop();
+    },
+  };
+};
+
+/** Headers for a request with this key. */
+export function withKey(key: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'x-api-key': key, ...extra };
+}
+
+export const devHeaders = withKey(DEV_API_KEY);
+
+/** The parsed JSON body of an inject response. */
+export function body<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
+  return JSON.parse(res.body) as T;
+}
+
+/** The error code of an error response, or undefined. */
+export function errorCode(res: LightMyRequestResponse): string | undefined {
+  return (body(res) as { error?: { code?: string } }).error?.code;
+}
+
+/** Creates a key through the API and returns the plaintext and record. */
+export async function createKeyVia(
+  app: FastifyInstance,
+  key: string,
+  payload: Record<string, unknown>,
+): Promise<{ key: string; id: string; secret: Record<string, unknown> }> {
+  const res = await app.inject({ method: 'POST', url: '/v1/secrets/api/keys', headers: withKey(key), payload });
+  if (res.statusCode !== 201) throw new Error(`create failed: ${res.statusCode} ${res.body}`);
+  const json = body<{ api_key: string; secret: Record<string, unknown> }>(res);
+  return { key: json.api_key, id: json.secret.id as string, secret: json.secret };
+}
+
+/** Polls `check` until it returns true or the deadline passes; returns whether it did. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000, everyMs = 25): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
