@@ -1,0 +1,435 @@
+// One table of cases that every adapter (Express, Fastify, Koa) must pass byte for byte. Each
+// adapter's test builds a small app through an AdapterFactory and hands it to runAdapterCases.
+import {
+  type ApiKeyContext,
+  type ApiKeyGuardOptions,
+  generateApiKey,
+  type KeyStore,
+  MemoryKeyStore,
+} from '@keyward/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/** What the table configures; each harness adds its framework's `onError` when `customOnError` is set. */
+export interface HarnessConfig extends ApiKeyGuardOptions {
+  /** Install an onError that answers 418 `{"custom":"<code>"}`. */
+  customOnError?: boolean;
+}
+
+/** A request as the table describes it; `x-forwarded-for` sets the client address (trust proxy is on). */
+export interface CaseRequest {
+  path: '/protected' | '/scoped' | '/public';
+  headers?: Record<string, string | string[]>;
+}
+
+export interface CaseResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * An app with three routes, all answering 200 `{"apiKey":<context or null>}` with one shared
+ * handler: `/protected` behind apiKeyAuth(config), `/scoped` behind it and
+ * requireScopes('keys:write'), `/public` outside it. Trust proxy on, so `x-forwarded-for` is
+ * the client address.
+ */
+export interface Harness {
+  send(request: CaseRequest): Promise<CaseResponse>;
+  /** How many times the shared route handler ran. */
+  readonly handlerRuns: number;
+  close(): Promise<void>;
+}
+
+export type AdapterFactory = (config: HarnessConfig) => Promise<Harness>;
+
+export interface Fixture {
+  store: MemoryKeyStore;
+  keys: { valid: string; admin: string; inactive: string; expired: string; revoked: string; unknown: string };
+  contexts: { valid: ApiKeyContext; admin: ApiKeyContext };
+}
+
+/** A store whose lookups fail, as a database that is down. */
+export const throwingStore: KeyStore = {
+  async findByHash(hash) {
+    throw new Error(`database unreachable while looking up ${hash}`);
+  },
+};
+
+export async function createFixture(): Promise<Fixture> {
+  const store = new MemoryKeyStore();
+  const base = { tenantId: 't_1', environmentId: 'prod', userId: 'u_1' };
+  const valid = await store.create({ ...base, name: 'ci', scopes: ['keys:read'] });
+  const admin = await store.create({ ...base, name: 'admin', scopes: ['*'] });
+  const inactive = await store.create({ ...base, name: 'off' });
+  await store.update(base, inactive.apiKey.id, { active: false });
+  const expired = await store.create({ ...base, name: 'old', expiresAt: new Date(Date.now() - 60_000) });
+  const revoked = await store.create({ ...base, name: 'gone' });
+  await store.revoke(base, revoked.apiKey.id);
+  const context = (id: string, name: string, scopes: string[]): ApiKeyContext => ({
+    keyId: id,
+    tenantId: 't_1',
+    environmentId: 'prod',
+    userId: 'u_1',
+    scopes,
+    name,
+  });
+  return {
+    store,
+    keys: {
+      valid: valid.key,
+      admin: admin.key,
+      inactive: inactive.key,
+      expired: expired.key,
+      revoked: revoked.key,
+      unknown: generateApiKey(),
+    },
+    contexts: {
+      valid: context(valid.apiKey.id, 'ci', ['keys:read']),
+      admin: context(admin.apiKey.id, 'admin', ['*']),
+    },
+  };
+}
+
+const errorBody = (code: string, message: string) => `{"error":{"code":"${code}","message":"${message}"}}`;
+
+/** The exact bytes every adapter must send; literal, so a drift in core shows here too. */
+export const BODIES = {
+  missing: errorBody('missing_api_key', 'Missing API key'),
+  invalid: errorBody('invalid_api_key', 'Invalid API key'),
+  inactive: errorBody('inactive_api_key', 'API key is inactive'),
+  expired: errorBody('expired_api_key', 'API key has expired'),
+  environment: errorBody('environment_mismatch', 'API key does not belong to this environment'),
+  scope: errorBody('insufficient_scope', 'API key lacks the scope: keys:write'),
+  tooMany: errorBody('too_many_requests', 'Too many failed authentication attempts'),
+  unavailable: errorBody('auth_unavailable', 'Authentication is temporarily unavailable'),
+} as const;
+
+export const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+export interface AdapterCase {
+  name: string;
+  config?: (f: Fixture) => Partial<HarnessConfig>;
+  /** Requests sent first, each expected to be refused with 401. */
+  before?: (f: Fixture) => CaseRequest[];
+  request: (f: Fixture) => CaseRequest;
+  status: number;
+  body: (f: Fixture) => string;
+  handlerRuns: boolean;
+  retryAfter?: boolean;
+}
+
+const ok = (context: ApiKeyContext | null) => JSON.stringify({ apiKey: context });
+const key = (value: string | string[], extra: Record<string, string> = {}) => ({ 'x-api-key': value, ...extra });
+const fails = (n: number, address: string): CaseRequest[] =>
+  Array.from({ length: n }, () => ({
+    path: '/protected',
+    headers: key('0'.repeat(64), { 'x-forwarded-for': address }),
+  }));
+
+export const ADAPTER_CASES: AdapterCase[] = [
+  {
+    name: 'no header',
+    request: () => ({ path: '/protected' }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: false,
+  },
+  {
+    name: 'empty header',
+    request: () => ({ path: '/protected', headers: key('') }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: false,
+  },
+  {
+    name: 'malformed key',
+    request: () => ({ path: '/protected', headers: key('not-a-key') }),
+    status: 401,
+    body: () => BODIES.invalid,
+    handlerRuns: false,
+  },
+  {
+    name: 'upper-case key',
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid.toUpperCase()) }),
+    status: 401,
+    body: () => BODIES.invalid,
+    handlerRuns: false,
+  },
+  {
+    // Node joins repeated header lines with ", " before any framework sees them; the joined
+    // value is never a key, so every adapter answers the same invalid_api_key.
+    name: 'duplicated header',
+    request: (f) => ({ path: '/protected', headers: key([f.keys.valid, f.keys.valid]) }),
+    status: 401,
+    body: () => BODIES.invalid,
+    handlerRuns: false,
+  },
+  {
+    name: 'unknown key',
+    request: (f) => ({ path: '/protected', headers: key(f.keys.unknown) }),
+    status: 401,
+    body: () => BODIES.invalid,
+    handlerRuns: false,
+  },
+  {
+    name: 'inactive key',
+    request: (f) => ({ path: '/protected', headers: key(f.keys.inactive) }),
+    status: 403,
+    body: () => BODIES.inactive,
+    handlerRuns: false,
+  },
+  {
+    name: 'expired key',
+    request: (f) => ({ path: '/protected', headers: key(f.keys.expired) }),
+    status: 403,
+    body: () => BODIES.expired,
+    handlerRuns: false,
+  },
+  {
+    name: 'revoked key',
+    request: (f) => ({ path: '/protected', headers: key(f.keys.revoked) }),
+    status: 401,
+    body: () => BODIES.invalid,
+    handlerRuns: false,
+  },
+  {
+    name: 'wrong environment',
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { 'x-environment-id': 'staging' }) }),
+    status: 403,
+    body: () => BODIES.environment,
+    handlerRuns: false,
+  },
+  {
+    name: 'matching environment',
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { 'x-environment-id': 'prod' }) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'environment header turned off',
+    config: () => ({ environmentHeader: false }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { 'x-environment-id': 'staging' }) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'custom environment header',
+    config: () => ({ environmentHeader: 'x-env' }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { 'x-env': 'staging' }) }),
+    status: 403,
+    body: () => BODIES.environment,
+    handlerRuns: false,
+  },
+  {
+    name: 'missing scope (guard option)',
+    config: () => ({ scopes: ['keys:write'] }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
+    status: 403,
+    body: () => BODIES.scope,
+    handlerRuns: false,
+  },
+  {
+    name: 'held scope (guard option)',
+    config: () => ({ scopes: ['keys:read'] }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'missing scope (requireScopes)',
+    request: (f) => ({ path: '/scoped', headers: key(f.keys.valid) }),
+    status: 403,
+    body: () => BODIES.scope,
+    handlerRuns: false,
+  },
+  {
+    name: 'wildcard scope (requireScopes)',
+    request: (f) => ({ path: '/scoped', headers: key(f.keys.admin) }),
+    status: 200,
+    body: (f) => ok(f.contexts.admin),
+    handlerRuns: true,
+  },
+  {
+    name: 'requireScopes without a key (optional mode)',
+    config: () => ({ optional: true }),
+    request: () => ({ path: '/scoped' }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: false,
+  },
+  {
+    name: 'store throwing',
+    config: () => ({ store: throwingStore }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
+    status: 503,
+    body: () => BODIES.unavailable,
+    handlerRuns: false,
+  },
+  {
+    name: 'valid key',
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'header name in another case',
+    request: (f) => ({ path: '/protected', headers: { 'X-API-KEY': f.keys.valid } }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'optional mode without a key',
+    config: () => ({ optional: true }),
+    request: () => ({ path: '/protected' }),
+    status: 200,
+    body: () => ok(null),
+    handlerRuns: true,
+  },
+  {
+    name: 'optional mode with a wrong key',
+    config: () => ({ optional: true }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.unknown) }),
+    status: 401,
+    body: () => BODIES.invalid,
+    handlerRuns: false,
+  },
+  {
+    name: 'optional mode with a valid key',
+    config: () => ({ optional: true }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'opted-out route without a key',
+    request: () => ({ path: '/public' }),
+    status: 200,
+    body: () => ok(null),
+    handlerRuns: true,
+  },
+  {
+    name: 'opted-out route with a wrong key',
+    request: () => ({ path: '/public', headers: key('garbage') }),
+    status: 200,
+    body: () => ok(null),
+    handlerRuns: true,
+  },
+  {
+    name: '429 after the limit, even with a valid key',
+    config: () => ({ failureLimit: { max: 3, windowMs: 60_000 } }),
+    before: () => fails(3, '203.0.113.7'),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { 'x-forwarded-for': '203.0.113.7' }) }),
+    status: 429,
+    body: () => BODIES.tooMany,
+    handlerRuns: false,
+    retryAfter: true,
+  },
+  {
+    name: 'another address is not slowed by the limit',
+    config: () => ({ failureLimit: { max: 3, windowMs: 60_000 } }),
+    before: () => fails(3, '203.0.113.7'),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { 'x-forwarded-for': '198.51.100.9' }) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'the limit is on by default (20 a minute)',
+    before: () => fails(20, '203.0.113.8'),
+    request: () => ({ path: '/protected', headers: { 'x-forwarded-for': '203.0.113.8' } }),
+    status: 429,
+    body: () => BODIES.tooMany,
+    handlerRuns: false,
+    retryAfter: true,
+  },
+  {
+    name: 'failureLimit: false never answers 429',
+    config: () => ({ failureLimit: false }),
+    before: () => fails(25, '203.0.113.9'),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { 'x-forwarded-for': '203.0.113.9' }) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'custom header name',
+    config: () => ({ header: 'X-Service-Key' }),
+    request: (f) => ({ path: '/protected', headers: { 'x-service-key': f.keys.valid } }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'custom header name ignores x-api-key',
+    config: () => ({ header: 'x-service-key' }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: false,
+  },
+  {
+    name: 'custom onError',
+    config: () => ({ customOnError: true }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.inactive) }),
+    status: 418,
+    body: () => '{"custom":"inactive_api_key"}',
+    handlerRuns: false,
+  },
+  {
+    name: 'custom onError is not called for a valid key',
+    config: () => ({ customOnError: true }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+];
+
+/** Runs every row of {@link ADAPTER_CASES} against one adapter, each on a fresh app. */
+export function runAdapterCases(adapter: string, factory: AdapterFactory): void {
+  describe(`${adapter}: the shared adapter cases`, () => {
+    let fixture: Fixture;
+    beforeAll(async () => {
+      fixture = await createFixture();
+    });
+
+    for (const row of ADAPTER_CASES) {
+      it(row.name, async () => {
+        const harness = await factory({ store: fixture.store, ...row.config?.(fixture) });
+        try {
+          for (const request of row.before?.(fixture) ?? []) {
+            expect((await harness.send(request)).status).toBe(401);
+          }
+          const runsBefore = harness.handlerRuns;
+          const response = await harness.send(row.request(fixture));
+          expect(response.status).toBe(row.status);
+          expect(response.body).toBe(row.body(fixture));
+          if (row.status === 200 || row.status === 418) {
+            expect(response.headers['content-type']).toMatch(/^application\/json/);
+          } else {
+            expect(response.headers['content-type']).toBe(ERROR_CONTENT_TYPE);
+          }
+          expect(harness.handlerRuns - runsBefore).toBe(row.handlerRuns ? 1 : 0);
+          if (row.retryAfter) {
+            const seconds = Number(response.headers['retry-after']);
+            expect(Number.isInteger(seconds) && seconds >= 1 && seconds <= 60).toBe(true);
+          } else {
+            expect(response.headers['retry-after']).toBeUndefined();
+          }
+          for (const secret of Object.values(fixture.keys)) {
+            expect(response.body).not.toContain(secret);
+            expect(JSON.stringify(response.headers)).not.toContain(secret);
+          }
+        } finally {
+          await harness.close();
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,142 @@
+import { isApiKeyError, MemoryKeyStore } from '@keyward/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import defaultExport, { type ApiKeyAuthOptions, apiKeyAuth } from './index.js';
+
+const base = { tenantId: 't_1', environmentId: 'prod', userId: null };
+const MISSING = '{"error":{"code":"missing_api_key","message":"Missing API key"}}';
+const apps: FastifyInstance[] = [];
+
+async function build(options: ApiKeyAuthOptions, routes?: (app: FastifyInstance) => void, fastifyOptions = {}) {
+  const app = Fastify(fastifyOptions);
+  apps.push(app);
+  await app.register(apiKeyAuth, options);
+  if (routes) routes(app);
+  else app.get('/', async (request) => ({ apiKey: request.apiKey }));
+  await app.ready();
+  return app;
+}
+
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+describe('apiKeyAuth (fastify)', () => {
+  it('is the default export too', () => {
+    expect(defaultExport).toBe(apiKeyAuth);
+  });
+
+  it('refuses to start without a store, naming the option', async () => {
+    await expect(build({} as ApiKeyAuthOptions)).rejects.toThrow(/options\.store/);
+  });
+
+  it('refuses a bad failureLimit, optional, or onError at start', async () => {
+    const store = new MemoryKeyStore();
+    await expect(build({ store, failureLimit: { max: 0, windowMs: 1000 } })).rejects.toThrow(/failureLimit\.max/);
+    await expect(build({ store, optional: 'yes' as unknown as boolean })).rejects.toThrow(/options\.optional/);
+    await expect(build({ store, onError: 'log' as never })).rejects.toThrow(/options\.onError/);
+  });
+
+  it('refuses a route whose config.scopes is not a list of scopes, naming the route', async () => {
+    const store = new MemoryKeyStore();
+    const routes = (app: FastifyInstance) => {
+      app.get('/bad', { config: { scopes: ['has space'] } }, async () => 'x');
+    };
+    await expect(build({ store }, routes)).rejects.toThrow(/config\.scopes of GET \/bad/);
+  });
+
+  it('checks config.scopes on a route on top of the plugin scopes', async () => {
+    const store = new MemoryKeyStore();
+    const reader = await store.create({ ...base, name: 'r', scopes: ['keys:read'] });
+    const writer = await store.create({ ...base, name: 'w', scopes: ['keys:read', 'keys:write'] });
+    const app = await build({ store, scopes: ['keys:read'] }, (a) => {
+      a.post('/keys', { config: { scopes: ['keys:write'] } }, async () => ({ created: true }));
+    });
+    const asReader = await app.inject({ method: 'POST', url: '/keys', headers: { 'x-api-key': reader.key } });
+    expect(asReader.statusCode).toBe(403);
+    expect(asReader.json().error.code).toBe('insufficient_scope');
+    const asWriter = await app.inject({ method: 'POST', url: '/keys', headers: { 'x-api-key': writer.key } });
+    expect(asWriter.statusCode).toBe(200);
+  });
+
+  it('guards routes of child plugins, since fastify-plugin lifts the hook to the parent', async () => {
+    const app = await build({ store: new MemoryKeyStore() }, (a) => {
+      a.register(async (child) => {
+        child.get('/child', async () => 'reached');
+      });
+    });
+    const response = await app.inject({ url: '/child' });
+    expect(response.statusCode).toBe(401);
+    expect(response.body).toBe(MISSING);
+  });
+
+  it('fails closed when onError neither replies nor throws', async () => {
+    const seen: string[] = [];
+    let reached = false;
+    const app = await build({ store: new MemoryKeyStore(), onError: (err) => void seen.push(err.code) }, (a) => {
+      a.get('/', async () => {
+        reached = true;
+        return 'reached';
+      });
+    });
+    const response = await app.inject({ url: '/' });
+    expect(response.statusCode).toBe(401);
+    expect(response.body).toBe(MISSING);
+    expect(seen).toEqual(['missing_api_key']);
+    expect(reached).toBe(false);
+  });
+
+  it("hands a thrown error to Fastify's error handler", async () => {
+    const app = Fastify();
+    apps.push(app);
+    app.setErrorHandler((err, _request, reply) => {
+      reply.code(isApiKeyError(err) ? err.status : 500).send({ handled: isApiKeyError(err) && err.code });
+    });
+    await app.register(apiKeyAuth, {
+      store: new MemoryKeyStore(),
+      onError: (err) => {
+        throw err;
+      },
+    });
+    app.get('/', async () => 'reached');
+    const response = await app.inject({ url: '/', headers: { 'x-api-key': 'nope' } });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({ handled: 'invalid_api_key' });
+  });
+
+  it('counts failures per request.ip: x-forwarded-for is ignored unless trustProxy is on', async () => {
+    const app = await build({ store: new MemoryKeyStore(), failureLimit: { max: 2, windowMs: 60_000 } });
+    for (const address of ['198.51.100.1', '198.51.100.2']) {
+      const response = await app.inject({ url: '/', headers: { 'x-forwarded-for': address } });
+      expect(response.statusCode).toBe(401);
+    }
+    // A spoofed header does not buy a fresh budget: both failures counted against 127.0.0.1.
+    const third = await app.inject({ url: '/', headers: { 'x-forwarded-for': '198.51.100.3' } });
+    expect(third.statusCode).toBe(429);
+    const elsewhere = await app.inject({ url: '/', remoteAddress: '192.0.2.50' });
+    expect(elsewhere.statusCode).toBe(401);
+  });
+
+  it('attaches a context that never holds the key', async () => {
+    const store = new MemoryKeyStore();
+    const { key, apiKey } = await store.create({ ...base, name: 'ci', scopes: ['a'] });
+    let attached: unknown;
+    const app = await build({ store }, (a) => {
+      a.get('/', async (request) => {
+        attached = request.apiKey;
+        return 'ok';
+      });
+    });
+    const response = await app.inject({ url: '/', headers: { 'x-api-key': key } });
+    expect(response.statusCode).toBe(200);
+    expect(attached).toEqual({
+      keyId: apiKey.id,
+      tenantId: 't_1',
+      environmentId: 'prod',
+      userId: null,
+      scopes: ['a'],
+      name: 'ci',
+    });
+    expect(JSON.stringify(attached)).not.toContain(key);
+  });
+});

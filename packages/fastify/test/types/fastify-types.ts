@@ -1,0 +1,27 @@
+// Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
+// so it proves that the augmentations survive the .d.ts build. See ../types.test.ts.
+import type { ApiKeyContext } from '@keyward/core';
+import apiKeyAuthDefault, { apiKeyAuth, requireScopes } from '@keyward/fastify';
+import Fastify from 'fastify';
+import { expectTypeOf } from 'vitest';
+
+declare const store: import('@keyward/core').KeyStore;
+const app = Fastify();
+await app.register(apiKeyAuth, { store, optional: true, onError: (err, _request, reply) => reply.code(err.status) });
+await app.register(apiKeyAuthDefault, { store });
+
+app.get(
+  '/',
+  { config: { apiKeyAuth: false, scopes: ['keys:read'] }, preHandler: requireScopes('a') },
+  async (request) => {
+    expectTypeOf(request.apiKey).toEqualTypeOf<ApiKeyContext | null>();
+    // @ts-expect-error the context is an object, never a string (this line fails if apiKey were any)
+    const wrong: string = request.apiKey;
+    return wrong;
+  },
+);
+
+// @ts-expect-error config.apiKeyAuth is a boolean
+app.get('/bad', { config: { apiKeyAuth: 'off' } }, async () => 'x');
+// @ts-expect-error the store option must be a KeyStore
+await app.register(apiKeyAuth, { store: 'memory' });
