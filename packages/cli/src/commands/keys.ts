@@ -1,0 +1,109 @@
+import { type ApiKey, createClient, type KeywardClient } from '@keyward/client';
+import { type CliIo, UsageError } from '../io.js';
+
+/** Options shared by every `keyward keys` command. */
+export interface KeysOptions {
+  baseUrl?: string;
+  environmentId?: string;
+  json: boolean;
+  limit?: string;
+  offset?: string;
+  name?: string;
+  scopes?: string;
+  expiresAt?: string;
+  active?: string;
+  gracePeriodSeconds?: string;
+}
+
+function integer(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${option} must be a whole number`);
+  return Number(value);
+}
+
+function requireId(args: string[], command: string): string {
+  const [id, ...rest] = args;
+  if (id === undefined || rest.length > 0) throw new UsageError(`keyward keys ${command} takes one key id`);
+  return id;
+}
+
+function describeKey(key: ApiKey): string {
+  const expires = key.expiresAt ? `  expires ${key.expiresAt}` : '';
+  return `${key.id}  ${key.displayId}  ${key.status}  ${key.name}  [${key.scopes.join(' ')}]${expires}`;
+}
+
+/**
+ * `keyward keys list|get|create|update|revoke|rotate`: key management through the client.
+ * The calling key comes from `KEYWARD_API_KEY` only, never from an argument.
+ */
+export async function keysCommand(
+  io: CliIo,
+  args: string[],
+  options: KeysOptions,
+  client?: KeywardClient,
+): Promise<number> {
+  const [action, ...rest] = args;
+  const api =
+    client ??
+    createClient({
+      apiKey: io.env.KEYWARD_API_KEY,
+      baseUrl: options.baseUrl ?? io.env.KEYWARD_BASE_URL ?? 'http://127.0.0.1:3000',
+      environmentId: options.environmentId,
+    });
+  const print = (value: unknown, text: string) =>
+    io.stdout(`${options.json ? JSON.stringify(value, null, 2) : text}\n`);
+  try {
+    switch (action) {
+      case 'list': {
+        const page = await api.keys.list({
+          limit: integer(options.limit, 'limit'),
+          offset: integer(options.offset, 'offset'),
+        });
+        const { total, offset } = page.pagination;
+        print(page, [...page.items.map(describeKey), `${page.items.length} of ${total} (from ${offset})`].join('\n'));
+        return 0;
+      }
+      case 'get': {
+        const key = await api.keys.get(requireId(rest, 'get'));
+        print(key, describeKey(key));
+        return 0;
+      }
+      case 'create':
+      case 'rotate': {
+        const created =
+          action === 'create'
+            ? await api.keys.create({
+                name: options.name ?? (rest.length === 1 ? rest[0] : undefined) ?? '',
+                scopes: options.scopes === undefined ? undefined : options.scopes.split(',').filter(Boolean),
+                expiresAt: options.expiresAt,
+              })
+            : await api.keys.rotate(requireId(rest, 'rotate'), {
+                gracePeriodSeconds: integer(options.gracePeriodSeconds, 'grace-period-seconds'),
+              });
+        // The new key is the one thing printed on stdout, so `> key.txt` captures just it.
+        print(created, created.key);
+        io.stderr(`${describeKey(created.apiKey)}\nStore the key now: it is shown once.\n`);
+        return 0;
+      }
+      case 'update': {
+        if (options.active !== undefined && options.active !== 'true' && options.active !== 'false') {
+          throw new UsageError('--active must be true or false');
+        }
+        const active = options.active === undefined ? undefined : options.active === 'true';
+        const key = await api.keys.update(requireId(rest, 'update'), { name: options.name, active });
+        print(key, describeKey(key));
+        return 0;
+      }
+      case 'revoke': {
+        const id = requireId(rest, 'revoke');
+        await api.keys.revoke(id);
+        print({ id, revoked: true }, `revoked ${id}`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown keys command: ${action ?? '(none)'}`);
+    }
+  } finally {
+    if (client === undefined) await api.close();
+  }
+}

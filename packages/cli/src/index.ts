@@ -1,0 +1,7 @@
+// The public surface of @keyward/cli: the command's entry point, for embedding and tests.
+export { generateCommand } from './commands/generate.js';
+export { hashCommand } from './commands/hash.js';
+export { type KeysOptions, keysCommand } from './commands/keys.js';
+export { type CliIo, UsageError } from './io.js';
+export { nodeIo } from './node-io.js';
+export { runCli, USAGE } from './run-cli.js';

@@ -1,0 +1,95 @@
+import { hashApiKey, isApiKeyFormat } from '@keyward/core';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from './io.js';
+import { runCli, USAGE } from './run-cli.js';
+
+function fakeIo(stdin = '', env: Record<string, string | undefined> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readStdin: async () => stdin,
+    env,
+  };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('keyward generate', () => {
+  it('prints a new key on stdout and its hash on stderr', async () => {
+    const t = fakeIo();
+    expect(await runCli(['generate'], t.io)).toBe(0);
+    const key = t.out().trim();
+    expect(isApiKeyFormat(key)).toBe(true);
+    expect(t.err()).toContain(`hash: ${hashApiKey(key)}`);
+  });
+
+  it('prints key, hash and display id as JSON with --json', async () => {
+    const t = fakeIo();
+    expect(await runCli(['generate', '--json'], t.io)).toBe(0);
+    const parsed = JSON.parse(t.out()) as { key: string; hash: string; display_id: string };
+    expect(parsed.hash).toBe(hashApiKey(parsed.key));
+    expect(parsed.display_id).toBe(`${parsed.key.slice(0, 6)}***${parsed.key.slice(-2)}`);
+  });
+
+  it('gives a different key each time', async () => {
+    const a = fakeIo();
+    const b = fakeIo();
+    await runCli(['generate'], a.io);
+    await runCli(['generate'], b.io);
+    expect(a.out()).not.toBe(b.out());
+  });
+});
+
+describe('keyward hash', () => {
+  it('hashes the key read from stdin, ignoring the trailing newline', async () => {
+    const key = 'ab'.repeat(32);
+    const t = fakeIo(`${key}\n`);
+    expect(await runCli(['hash'], t.io)).toBe(0);
+    expect(t.out()).toBe(`${hashApiKey(key)}\n`);
+  });
+
+  it('refuses input that is not a key without echoing it', async () => {
+    const secret = 'sk_live_not_a_keyward_key';
+    const t = fakeIo(secret);
+    expect(await runCli(['hash'], t.io)).toBe(1);
+    expect(t.out()).toBe('');
+    expect(t.err()).not.toContain(secret);
+  });
+
+  it('refuses a key given as an argument, where it would land in shell history', async () => {
+    const key = 'ab'.repeat(32);
+    const t = fakeIo();
+    expect(await runCli(['hash', key], t.io)).toBe(2);
+    expect(t.out()).toBe('');
+    expect(t.err()).not.toContain(key);
+  });
+});
+
+describe('usage', () => {
+  it('prints the usage with exit 2 when called without a command', async () => {
+    const t = fakeIo();
+    expect(await runCli([], t.io)).toBe(2);
+    expect(t.out()).toBe(USAGE);
+  });
+
+  it('prints the usage with exit 0 for --help', async () => {
+    const t = fakeIo();
+    expect(await runCli(['--help'], t.io)).toBe(0);
+    expect(t.out()).toBe(USAGE);
+  });
+
+  it('answers an unknown command or option with exit 2 and the usage on stderr', async () => {
+    for (const argv of [['frobnicate'], ['generate', '--nope'], ['keys', 'explode']]) {
+      const t = fakeIo('', { KEYWARD_API_KEY: 'ab'.repeat(32) });
+      expect(await runCli(argv, t.io)).toBe(2);
+      expect(t.err()).toContain('Usage: keyward');
+    }
+  });
+
+  it('fails a keys command without KEYWARD_API_KEY before any request, with exit 1', async () => {
+    const t = fakeIo('', {});
+    expect(await runCli(['keys', 'list', '--base-url', 'http://127.0.0.1:9'], t.io)).toBe(1);
+    expect(t.err()).toContain('missing_api_key');
+  });
+});
