@@ -10,7 +10,7 @@ export interface KeyRow {
   tenant_id: string;
   environment_id: string;
   user_id: string | null;
-  scopes: string[] | string | null;
+  scopes: string[] | null;
   active: boolean;
   expires_at: Date | string | null;
   last_used_at: Date | string | null;
@@ -18,8 +18,8 @@ export interface KeyRow {
   updated_at: Date | string;
 }
 
-// Both drivers parse timestamptz into Date and text[] into arrays by default; a pg pool whose
-// type parsers were changed by the application could hand strings back, so accept those too.
+// Both drivers parse timestamptz into Date by default; an application that changed pg's global
+// type parsers could hand strings back, so accept those too.
 function toDate(value: Date | string): Date {
   return value instanceof Date ? new Date(value.getTime()) : new Date(value);
 }
@@ -28,13 +28,10 @@ function toDateOrNull(value: Date | string | null): Date | null {
   return value === null ? null : toDate(value);
 }
 
-function toScopes(value: string[] | string | null): string[] {
-  if (Array.isArray(value)) return [...value];
-  if (value === null || value === '{}') return [];
-  // Postgres array text: scopes are printable ASCII without spaces, quoted when they hold , " or \.
-  return (value.slice(1, -1).match(/"(?:[^"\\]|\\.)*"|[^,]+/g) ?? []).map((s) =>
-    s.startsWith('"') ? s.slice(1, -1).replace(/\\(.)/g, '$1') : s,
-  );
+function toScopes(value: string[] | null): string[] {
+  if (value === null) return [];
+  if (!Array.isArray(value)) throw new TypeError('keyward_api_keys.scopes did not come back as an array');
+  return [...value];
 }
 
 /** The record a row holds. */

@@ -1,0 +1,390 @@
+// One behavioural suite for every ManagedKeyStore: run against PGlite, a PostgreSQL server and
+// core's MemoryKeyStore (the reference), so all three provably behave and refuse alike.
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
+import {
+  type ApiKeyRecord,
+  hashApiKey,
+  isApiKeyFormat,
+  type KeyChange,
+  type KeyScope,
+  type ManagedKeyStore,
+  MemoryKeyStore,
+} from '@keyward/core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** A store under test and how to dispose of it. */
+export interface SuiteStore {
+  store: ManagedKeyStore & { watch(listener: (change: KeyChange) => void): () => void };
+  close(): Promise<void>;
+}
+
+/** Opens one store for the whole suite; `now` is the suite's clock. */
+export type SuiteFactory = (options: { now: () => Date }) => Promise<SuiteStore>;
+
+const START = Date.parse('2030-01-01T00:00:00.000Z');
+
+/** A fresh tenant per test, so tests sharing one database never see each other's keys. */
+function freshScope(environmentId = 'prod'): KeyScope {
+  return { tenantId: `t_${randomBytes(6).toString('hex')}`, environmentId };
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string };
+
+async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    return { ok: false, name: (err as Error).name, message: (err as Error).message };
+  }
+}
+
+/** The fields of a record that do not depend on randomness or the clock. */
+function comparable(record: ApiKeyRecord) {
+  const { id: _id, displayId: _displayId, createdAt: _c, updatedAt: _u, ...rest } = record;
+  return rest;
+}
+
+// Inputs from outside: well-formed values, near misses and junk, with fields left out.
+const identifier = fc.oneof(
+  fc.stringMatching(/^[\x21-\x7e]{1,20}$/),
+  fc.string(),
+  fc.constantFrom('', ' ', 'a b', 'x'.repeat(129), 'é'),
+  fc.anything(),
+);
+// NUL and lone surrogates are refused by this store but not by core: tested on their own below.
+const name = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom('', '   ', ' padded ', 'x'.repeat(256), 'x'.repeat(255)),
+  fc.anything(),
+);
+const notNul = (v: unknown) => typeof v !== 'string' || !/\u0000|\p{Surrogate}/u.test(v);
+const scopes = fc.oneof(
+  fc.array(fc.oneof(fc.stringMatching(/^[\x21-\x7e]{1,10}$/), fc.constantFrom('*', 'keys:read', 'keys:read'))),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.constant(Array.from({ length: 101 }, (_, i) => `s${i}`)),
+  fc.anything(),
+);
+const expiresAt = fc.oneof(
+  fc.constant(null),
+  fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+  fc.constant(new Date(Number.NaN)),
+  fc.string(),
+);
+const createInput = fc.oneof(
+  fc.record(
+    {
+      tenantId: identifier,
+      environmentId: identifier,
+      userId: fc.oneof(identifier, fc.constant(null)),
+      name,
+      scopes,
+      expiresAt,
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record({ tenantId: identifier, environmentId: identifier, name, extra: fc.anything() }),
+  fc.anything(),
+);
+
+/** How a run of the suite differs. */
+export interface SuiteOptions {
+  /** Show the suite as skipped (no server, say). */
+  skip?: boolean;
+  /** The store keeps text in PostgreSQL, so refuses what it cannot store as given. */
+  sqlText?: boolean;
+}
+
+/** Registers the suite under `title`. */
+export function describeKeyStoreBehaviour(title: string, factory: SuiteFactory, options: SuiteOptions = {}): void {
+  describe.skipIf(options.skip ?? false)(title, () => {
+    let clockMs = START;
+    const now = () => new Date(clockMs);
+    const tick = (ms = 1_000) => {
+      clockMs += ms;
+    };
+    let handle: SuiteStore;
+    let store: SuiteStore['store'];
+    const changes: KeyChange[] = [];
+    const changed = (hash: string) => changes.some((c) => 'hash' in c && c.hash === hash);
+
+    beforeAll(async () => {
+      handle = await factory({ now });
+      store = handle.store;
+      store.watch((change) => changes.push(change));
+    });
+    afterAll(async () => {
+      await handle?.close();
+    });
+
+    it('creates a 64-hex key shown once, with a record that holds neither the key nor its hash', async () => {
+      const scope = freshScope();
+      const created = await store.create({ ...scope, name: 'ci', userId: 'u1', scopes: ['keys:read', 'keys:read'] });
+      expect(isApiKeyFormat(created.key)).toBe(true);
+      expect(created.apiKey).toMatchObject({
+        name: 'ci',
+        type: 'private_key',
+        tenantId: scope.tenantId,
+        environmentId: scope.environmentId,
+        userId: 'u1',
+        scopes: ['keys:read'],
+        active: true,
+        expiresAt: null,
+        lastUsedAt: null,
+      });
+      expect(created.apiKey.createdAt).toEqual(now());
+      expect(created.apiKey.displayId).toBe(`${created.key.slice(0, 6)}***${created.key.slice(-2)}`);
+      expect(created.apiKey).not.toHaveProperty('hash');
+      const shown = `${JSON.stringify(created.apiKey)}${inspect(created.apiKey)}${inspect(await store.get(scope, created.apiKey.id))}`;
+      expect(shown).not.toContain(created.key);
+      expect(shown).not.toContain(hashApiKey(created.key));
+    });
+
+    it('finds a key by its hash, with Date timestamps and the hash', async () => {
+      const scope = freshScope();
+      const expires = new Date(START + 86_400_000 + 123);
+      const { key, apiKey } = await store.create({ ...scope, name: 'find me', scopes: ['a', '*'], expiresAt: expires });
+      const found = await store.findByHash(hashApiKey(key));
+      expect(found).toEqual({ ...apiKey, hash: hashApiKey(key) });
+      expect(found?.expiresAt).toBeInstanceOf(Date);
+      expect(found?.expiresAt?.getTime()).toBe(expires.getTime());
+      expect(found?.createdAt).toBeInstanceOf(Date);
+    });
+
+    it('answers null for unknown and malformed hashes', async () => {
+      expect(await store.findByHash(hashApiKey(randomBytes(32).toString('hex')))).toBeNull();
+      for (const junk of ['', 'abc', 'Z'.repeat(64), hashApiKey('x').toUpperCase(), 42, null]) {
+        expect(await store.findByHash(junk as string)).toBeNull();
+      }
+    });
+
+    it('gets a key only within its own tenant and environment', async () => {
+      const scope = freshScope();
+      const { apiKey } = await store.create({ ...scope, name: 'mine' });
+      expect(await store.get(scope, apiKey.id)).toEqual(apiKey);
+      expect(await store.get({ ...scope, tenantId: `${scope.tenantId}x` }, apiKey.id)).toBeNull();
+      expect(await store.get({ ...scope, environmentId: 'dev' }, apiKey.id)).toBeNull();
+      expect(await store.get(scope, 'key_000000000000000000000000')).toBeNull();
+    });
+
+    it('lists newest first, one page at a time, with the total', async () => {
+      const scope = freshScope();
+      const other = { ...scope, environmentId: 'staging' };
+      await store.create({ ...other, name: 'elsewhere' });
+      const made: ApiKeyRecord[] = [];
+      for (let i = 0; i < 5; i++) {
+        tick();
+        made.push((await store.create({ ...scope, name: `k${i}` })).apiKey);
+      }
+      // Two keys made in the same instant still list in one fixed order: by id, descending.
+      tick();
+      const sameInstant = [(await store.create({ ...scope, name: 'same1' })).apiKey];
+      sameInstant.push((await store.create({ ...scope, name: 'same2' })).apiKey);
+      sameInstant.sort((a, b) => (a.id < b.id ? 1 : -1));
+      const expected = [...sameInstant, ...made.reverse()].map((k) => k.id);
+
+      const all = await store.list(scope);
+      expect(all.total).toBe(7);
+      expect(all.items.map((k) => k.id)).toEqual(expected);
+      const page = await store.list(scope, { limit: 3, offset: 2 });
+      expect(page).toEqual({ items: all.items.slice(2, 5), total: 7 });
+      expect(await store.list(scope, { limit: 100, offset: 7 })).toEqual({ items: [], total: 7 });
+      expect(await store.list(freshScope())).toEqual({ items: [], total: 0 });
+      expect((await store.list(other)).items.map((k) => k.name)).toEqual(['elsewhere']);
+    });
+
+    it('updates name and active, reports the change, and confines it to the scope', async () => {
+      const scope = freshScope();
+      const { key, apiKey } = await store.create({ ...scope, name: 'before' });
+      const hash = hashApiKey(key);
+      expect(await store.update({ ...scope, tenantId: 'other' }, apiKey.id, { active: false })).toBeNull();
+      expect(changed(hash)).toBe(false);
+      tick();
+      const updated = await store.update(scope, apiKey.id, { name: ' after ', active: false });
+      expect(updated).toEqual({ ...apiKey, name: 'after', active: false, updatedAt: now() });
+      expect(changed(hash)).toBe(true);
+      expect((await store.findByHash(hash))?.active).toBe(false);
+      const again = await store.update(scope, apiKey.id, { active: true });
+      expect(again).toMatchObject({ name: 'after', active: true });
+      expect(await store.update(scope, 'key_missing', { name: 'x' })).toBeNull();
+    });
+
+    it('revokes by deleting: gone everywhere, reported, and only within the scope', async () => {
+      const scope = freshScope();
+      const { key, apiKey } = await store.create({ ...scope, name: 'doomed' });
+      const hash = hashApiKey(key);
+      expect(await store.revoke({ ...scope, environmentId: 'dev' }, apiKey.id)).toBe(false);
+      expect(await store.findByHash(hash)).not.toBeNull();
+      expect(changed(hash)).toBe(false);
+      expect(await store.revoke(scope, apiKey.id)).toBe(true);
+      expect(changed(hash)).toBe(true);
+      expect(await store.findByHash(hash)).toBeNull();
+      expect(await store.get(scope, apiKey.id)).toBeNull();
+      expect(await store.list(scope)).toEqual({ items: [], total: 0 });
+      expect(await store.revoke(scope, apiKey.id)).toBe(false);
+    });
+
+    it('rotates without grace: a new key like the old, and the old one revoked at once', async () => {
+      const scope = freshScope();
+      const expires = new Date(START + 10 * 86_400_000);
+      const old = await store.create({ ...scope, name: 'rot', userId: 'u9', scopes: ['a', 'b'], expiresAt: expires });
+      tick();
+      const rotated = await store.rotate(scope, old.apiKey.id);
+      expect(rotated).not.toBeNull();
+      if (!rotated) return;
+      expect(rotated.key).not.toBe(old.key);
+      expect(rotated.apiKey.id).not.toBe(old.apiKey.id);
+      expect(comparable(rotated.apiKey)).toEqual(comparable(old.apiKey));
+      expect(rotated.apiKey.createdAt).toEqual(now());
+      expect(await store.findByHash(hashApiKey(old.key))).toBeNull();
+      expect(changed(hashApiKey(old.key))).toBe(true);
+      expect((await store.findByHash(hashApiKey(rotated.key)))?.id).toBe(rotated.apiKey.id);
+      expect((await store.list(scope)).items.map((k) => k.id)).toEqual([rotated.apiKey.id]);
+    });
+
+    it('rotates with grace: the old key expires at now + grace, or keeps an earlier expiry', async () => {
+      const scope = freshScope();
+      const late = await store.create({ ...scope, name: 'late' });
+      const soonExpiry = new Date(START + 1_000);
+      const soon = await store.create({ ...scope, name: 'soon', expiresAt: soonExpiry });
+      tick(5_000);
+      const rotatedLate = await store.rotate(scope, late.apiKey.id, { gracePeriodSeconds: 3600 });
+      expect(rotatedLate?.apiKey.expiresAt).toBeNull();
+      const oldLate = await store.findByHash(hashApiKey(late.key));
+      expect(oldLate?.expiresAt?.getTime()).toBe(now().getTime() + 3_600_000);
+      expect(oldLate?.updatedAt).toEqual(now());
+      expect(changed(hashApiKey(late.key))).toBe(true);
+
+      const rotatedSoon = await store.rotate(scope, soon.apiKey.id, { gracePeriodSeconds: 3600 });
+      expect(rotatedSoon?.apiKey.expiresAt).toEqual(soonExpiry);
+      expect((await store.findByHash(hashApiKey(soon.key)))?.expiresAt).toEqual(soonExpiry);
+      expect((await store.list(scope)).total).toBe(4);
+    });
+
+    it('rotates nothing outside the scope', async () => {
+      const scope = freshScope();
+      const { key, apiKey } = await store.create({ ...scope, name: 'stay' });
+      expect(await store.rotate({ ...scope, tenantId: 'intruder' }, apiKey.id)).toBeNull();
+      expect(await store.rotate({ ...scope, environmentId: 'dev' }, apiKey.id, { gracePeriodSeconds: 10 })).toBeNull();
+      expect(await store.findByHash(hashApiKey(key))).toMatchObject({ expiresAt: null });
+      expect((await store.list(scope)).total).toBe(1);
+    });
+
+    it('keeps tenants and environments apart in every operation', async () => {
+      const a = freshScope('prod');
+      const b = { ...a, environmentId: 'dev' };
+      const c = { ...freshScope('prod') };
+      const ka = await store.create({ ...a, name: 'a' });
+      await store.create({ ...b, name: 'b' });
+      await store.create({ ...c, name: 'c' });
+      for (const outsider of [b, c]) {
+        expect(await store.get(outsider, ka.apiKey.id)).toBeNull();
+        expect(await store.update(outsider, ka.apiKey.id, { name: 'stolen' })).toBeNull();
+        expect(await store.revoke(outsider, ka.apiKey.id)).toBe(false);
+        expect(await store.rotate(outsider, ka.apiKey.id)).toBeNull();
+        expect((await store.list(outsider)).items.map((k) => k.name)).not.toContain('a');
+      }
+      expect(await store.get(a, ka.apiKey.id)).toEqual(ka.apiKey);
+    });
+
+    it('stores names and scopes exactly, unicode and quotes included', async () => {
+      const scope = freshScope();
+      const weird = `é "quoted" 'single' \\ back, comma {brace} 🔑 日本`;
+      const scopesIn = ['a,b', '"q"', '{x}', 'back\\slash', 'NULL', '*'];
+      const { key } = await store.create({ ...scope, name: weird, scopes: scopesIn });
+      const found = await store.findByHash(hashApiKey(key));
+      expect(found?.name).toBe(weird);
+      expect(found?.scopes).toEqual(scopesIn);
+    });
+
+    it('refuses bad input exactly as core MemoryKeyStore does (create)', async () => {
+      const reference = new MemoryKeyStore({ now });
+      await fc.assert(
+        fc.asyncProperty(createInput, async (input) => {
+          fc.pre(notNul((input as { name?: unknown } | null)?.name));
+          const expected = await outcome(() => reference.create(input as never));
+          const actual = await outcome(() => store.create(input as never));
+          expect(actual.ok).toBe(expected.ok);
+          if (!actual.ok && !expected.ok) expect(actual).toEqual(expected);
+          if (actual.ok && expected.ok) {
+            const got = (actual.value as { apiKey: ApiKeyRecord }).apiKey;
+            const want = (expected.value as { apiKey: ApiKeyRecord }).apiKey;
+            expect(comparable(got)).toEqual(comparable(want));
+          }
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it('refuses bad scopes, ids, updates, paging and grace exactly as core does', async () => {
+      const reference = new MemoryKeyStore({ now });
+      const scope = freshScope();
+      const mine = await store.create({ ...scope, name: 'target' });
+      const theirs = await reference.create({ ...scope, name: 'target' });
+      const scopeArb = fc.oneof(
+        fc.constant(scope),
+        fc.record({ tenantId: identifier, environmentId: identifier }),
+        fc.anything(),
+      );
+      const update = fc.oneof(
+        fc.record({ name, active: fc.oneof(fc.boolean(), fc.anything()) }, { requiredKeys: [] }),
+        fc.record({ name, other: fc.anything() }),
+        fc.anything(),
+      );
+      const paging = fc.oneof(
+        fc.record(
+          {
+            limit: fc.oneof(fc.integer({ min: -5, max: 120 }), fc.double(), fc.anything()),
+            offset: fc.oneof(fc.integer({ min: -5, max: 20 }), fc.anything()),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.anything(),
+      );
+      const grace = fc.oneof(
+        fc.record(
+          { gracePeriodSeconds: fc.oneof(fc.integer({ min: -10, max: 40 * 24 * 3600 }), fc.double(), fc.anything()) },
+          { requiredKeys: [] },
+        ),
+        fc.anything(),
+      );
+      await fc.assert(
+        fc.asyncProperty(scopeArb, update, paging, grace, async (s, u, p, g) => {
+          fc.pre(notNul((u as { name?: unknown } | null)?.name));
+          const pairs: [() => Promise<unknown>, () => Promise<unknown>][] = [
+            [() => reference.get(s as KeyScope, theirs.apiKey.id), () => store.get(s as KeyScope, mine.apiKey.id)],
+            [() => reference.list(s as KeyScope, p as never), () => store.list(s as KeyScope, p as never)],
+            // A missing id, so nothing changes: only whether the input is refused is compared.
+            [
+              () => reference.update(s as KeyScope, 'key_none', u as never),
+              () => store.update(s as KeyScope, 'key_none', u as never),
+            ],
+            [
+              () => reference.rotate(s as KeyScope, 'key_none', g as never),
+              () => store.rotate(s as KeyScope, 'key_none', g as never),
+            ],
+            [() => reference.revoke(s as KeyScope, 'key_none'), () => store.revoke(s as KeyScope, 'key_none')],
+          ];
+          for (const [ref, actual] of pairs) {
+            const want = await outcome(ref);
+            const got = await outcome(actual);
+            expect(got.ok).toBe(want.ok);
+            if (!got.ok) expect(got).toEqual(want);
+          }
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it.runIf(options.sqlText)('refuses names PostgreSQL could not store as given (NUL, lone surrogates)', async () => {
+      const scope = freshScope();
+      const { apiKey } = await store.create({ ...scope, name: 'ok' });
+      for (const bad of ['a\u0000b', 'half \ud800 pair']) {
+        await expect(store.create({ ...scope, name: bad })).rejects.toThrow(TypeError);
+        await expect(store.update(scope, apiKey.id, { name: bad })).rejects.toThrow(TypeError);
+      }
+      expect((await store.list(scope)).items.map((k) => k.name)).toEqual(['ok']);
+    });
+  });
+}

@@ -1,0 +1,131 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createAuthenticator, hashApiKey } from '@keyward/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresKeyStore } from '../src/index.js';
+import { describeKeyStoreBehaviour } from './key-store-suite.js';
+
+describeKeyStoreBehaviour(
+  'PostgresKeyStore on PGlite (memory://)',
+  async ({ now }) => {
+    const store = await createPostgresKeyStore({ dataDir: 'memory://', now });
+    return { store, close: () => store.close() };
+  },
+  { sqlText: true },
+);
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** Whether any file under `dir` holds `needle` (as ASCII bytes). */
+async function folderContains(dir: string, needle: string): Promise<boolean> {
+  const bytes = Buffer.from(needle, 'latin1');
+  for (const file of await filesUnder(dir)) {
+    if ((await readFile(file)).includes(bytes)) return true;
+  }
+  return false;
+}
+
+describe('PostgresKeyStore on PGlite in a folder', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'keyward-pglite-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps keys across a close and a reopen, and stores only their hashes', async () => {
+    const scope = { tenantId: 't1', environmentId: 'prod' };
+    const first = await createPostgresKeyStore({ dataDir });
+    const kept = await first.create({ ...scope, name: 'durable', scopes: ['keys:read'] });
+    const revoked = await first.create({ ...scope, name: 'revoked' });
+    expect(await first.revoke(scope, revoked.apiKey.id)).toBe(true);
+    await first.close();
+
+    expect((await stat(join(dataDir, 'PG_VERSION'))).isFile()).toBe(true);
+    // The scan is proven able to fail: it finds the hash it must find, and not the key.
+    expect(await folderContains(dataDir, hashApiKey(kept.key))).toBe(true);
+    expect(await folderContains(dataDir, kept.key)).toBe(false);
+    expect(await folderContains(dataDir, revoked.key)).toBe(false);
+
+    const second = await createPostgresKeyStore({ dataDir });
+    try {
+      expect(await second.findByHash(hashApiKey(kept.key))).toMatchObject({ id: kept.apiKey.id, name: 'durable' });
+      expect(await second.findByHash(hashApiKey(revoked.key))).toBeNull();
+      const auth = createAuthenticator({ store: second });
+      const result = await auth.authenticate({ 'x-api-key': kept.key });
+      expect(result).toMatchObject({ ok: true, context: { keyId: kept.apiKey.id, scopes: ['keys:read'] } });
+      auth.close();
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('writes last_used_at only when it flushes: once per key, the latest use, on close', async () => {
+    const dir = join(dataDir, 'usage');
+    const scope = { tenantId: 't1', environmentId: 'prod' };
+    const store = await createPostgresKeyStore({ dataDir: dir });
+    const a = await store.create({ ...scope, name: 'a' });
+    const b = await store.create({ ...scope, name: 'b' });
+    const c = await store.create({ ...scope, name: 'c' });
+    const base = Date.parse('2031-05-01T00:00:00.000Z');
+    for (let i = 0; i < 500; i++) {
+      store.recordUsage(a.apiKey.id, new Date(base + i * 1000));
+      store.recordUsage(b.apiKey.id, new Date(base - i * 1000));
+    }
+    store.recordUsage(c.apiKey.id, new Date(base));
+    store.recordUsage('key_unknown', new Date(base));
+    // Recorded in memory only: the default interval (a minute) has not passed.
+    expect((await store.findByHash(hashApiKey(a.key)))?.lastUsedAt).toBeNull();
+
+    // Count row writes with a trigger installed beside the store's schema.
+    await store.close();
+    const db = await PGlite.create(dir);
+    await db.exec(`
+      CREATE TABLE usage_writes (rows int NOT NULL DEFAULT 0, statements int NOT NULL DEFAULT 0);
+      INSERT INTO usage_writes VALUES (0, 0);
+      CREATE FUNCTION count_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE usage_writes SET rows = rows + 1; RETURN NEW; END $$;
+      CREATE FUNCTION count_statement() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE usage_writes SET statements = statements + 1; RETURN NULL; END $$;
+      CREATE TRIGGER count_row AFTER UPDATE ON keyward_api_keys FOR EACH ROW EXECUTE FUNCTION count_row();
+      CREATE TRIGGER count_statement AFTER UPDATE ON keyward_api_keys FOR EACH STATEMENT EXECUTE FUNCTION count_statement();
+    `);
+    await db.close();
+
+    const reopened = await createPostgresKeyStore({ dataDir: dir });
+    for (let i = 0; i < 300; i++) {
+      reopened.recordUsage(a.apiKey.id, new Date(base + 500_000 + i * 1000));
+      reopened.recordUsage(b.apiKey.id, new Date(base + i * 1000));
+      // Older than what is stored (another instance flushed later uses first): never written.
+      reopened.recordUsage(c.apiKey.id, new Date(base - 1000 - i));
+    }
+    await reopened.close();
+
+    const check = await PGlite.create(dir);
+    try {
+      const writes = await check.query<{ rows: number; statements: number }>(
+        'SELECT rows, statements FROM usage_writes',
+      );
+      expect(writes.rows[0]).toEqual({ rows: 2, statements: 1 });
+      const used = await check.query<{ id: string; last_used_at: Date }>(
+        'SELECT id, last_used_at FROM keyward_api_keys ORDER BY name',
+      );
+      expect(used.rows).toEqual([
+        { id: a.apiKey.id, last_used_at: new Date(base + 799_000) },
+        { id: b.apiKey.id, last_used_at: new Date(base + 299_000) },
+        { id: c.apiKey.id, last_used_at: new Date(base) },
+      ]);
+    } finally {
+      await check.close();
+    }
+  });
+});
