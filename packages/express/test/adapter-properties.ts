@@ -23,7 +23,7 @@ const keyLike = fc.oneof(
   headerText,
   fc.stringMatching(/^[0-9a-f]{64}$/),
   fc.stringMatching(/^[0-9a-fA-F]{62,66}$/),
-  fc.stringMatching(/^\s*[0-9a-f]{64}\s*$/),
+  fc.stringMatching(/^[ \t]*[0-9a-f]{64}[ \t]*$/),
   fc.constant(''),
 );
 const apiKeyHeader = fc.oneof(keyLike, fc.array(keyLike, { minLength: 2, maxLength: 3 }));

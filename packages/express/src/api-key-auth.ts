@@ -1,0 +1,48 @@
+import { type ApiKeyError, type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { sendApiKeyError } from './send-api-key-error.js';
+
+const CALLER = '@keyward/express';
+
+/**
+ * Renders a refusal yourself, as an Express error handler would: answer with `res`, pass the
+ * error on with `next(err)`, or, deliberately, let the request through with `next()`.
+ */
+export type ApiKeyErrorHandler = (error: ApiKeyError, req: Request, res: Response, next: NextFunction) => unknown;
+
+/** Options of {@link apiKeyAuth}: core's guard options plus `onError`. */
+export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
+  /** Called instead of the standard response when a request is refused. */
+  onError?: ApiKeyErrorHandler;
+}
+
+/**
+ * Express middleware (Express 5 and 4) that authenticates the request's API key and sets
+ * `req.apiKey`. A refused request gets the standard JSON error and never reaches the next
+ * handler, unless `onError` says otherwise. Throws at once when misconfigured.
+ *
+ * @example
+ * app.use(apiKeyAuth({ store }));
+ * app.get('/me', (req, res) => res.json(req.apiKey));
+ */
+export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
+  const guard = createApiKeyGuard(options, CALLER);
+  const { onError } = options;
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new TypeError(`${CALLER}: options.onError must be a function`);
+  }
+  async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
+    // req.ip, not the socket: the app's trust proxy setting decides who the client is.
+    const result = await guard.check({ headers: req.headers, clientAddress: req.ip });
+    if (result.ok) {
+      req.apiKey = result.context ?? undefined;
+      return next();
+    }
+    if (onError) await onError(result.error, req, res, next);
+    else sendApiKeyError(res, result.error);
+  }
+  // Express 4 ignores a rejected promise, so failures go to next(err) explicitly.
+  return (req, res, next) => {
+    authenticate(req, res, next).catch(next);
+  };
+}

@@ -1,0 +1,18 @@
+// The public surface of @keyward/express. The Request augmentation lives here, in the entry
+// file, so that it survives the .d.ts build.
+import type { ApiKeyContext } from '@keyward/core';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The key's context once {@link apiKeyAuth} let the request through; absent without a key in optional mode. */
+      apiKey?: ApiKeyContext;
+    }
+  }
+}
+
+export type { ApiKeyContext, ApiKeyError, ErrorCode } from '@keyward/core';
+export { isApiKeyError } from '@keyward/core';
+export { type ApiKeyAuthOptions, type ApiKeyErrorHandler, apiKeyAuth } from './api-key-auth.js';
+export { getApiKey } from './get-api-key.js';
+export { requireScopes } from './require-scopes.js';

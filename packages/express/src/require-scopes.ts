@@ -1,0 +1,22 @@
+import { ApiKeyError, checkScopes, validateScopes } from '@keyward/core';
+import type { RequestHandler } from 'express';
+import { sendApiKeyError } from './send-api-key-error.js';
+
+/**
+ * Middleware that lets a request through only if `req.apiKey` holds every scope: 401
+ * `missing_api_key` without a context (behind an optional guard), 403 `insufficient_scope` when
+ * a scope is lacking. Put it after {@link apiKeyAuth}.
+ *
+ * @example
+ * app.post('/keys', requireScopes('keys:write'), createKey);
+ */
+export function requireScopes(...scopes: string[]): RequestHandler {
+  const required = validateScopes(scopes, 'requireScopes');
+  return (req, res, next) => {
+    const result = req.apiKey
+      ? checkScopes(req.apiKey, required)
+      : { ok: false, error: new ApiKeyError('missing_api_key') };
+    if (result.ok) next();
+    else sendApiKeyError(res, result.error);
+  };
+}

@@ -1,0 +1,22 @@
+// Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
+// so it proves that the Request augmentation survives the .d.ts build. See ../types.test.ts.
+import type { ApiKeyContext, KeyStore } from '@keyward/core';
+import { type ApiKeyErrorHandler, apiKeyAuth, getApiKey, requireScopes } from '@keyward/express';
+import express from 'express';
+import { expectTypeOf } from 'vitest';
+
+declare const store: KeyStore;
+const onError: ApiKeyErrorHandler = (err, _req, res, next) => (err.code === 'missing_api_key' ? next() : res.end());
+const app = express();
+app.use(apiKeyAuth({ store, optional: true, header: 'x-service-key', failureLimit: false, onError }));
+
+app.get('/', requireScopes('keys:read'), (req, res) => {
+  expectTypeOf(req.apiKey).toEqualTypeOf<ApiKeyContext | undefined>();
+  expectTypeOf(getApiKey(req)).toEqualTypeOf<ApiKeyContext>();
+  // @ts-expect-error the context is an object, never a string (this line fails if apiKey were any)
+  const wrong: string = req.apiKey;
+  res.send(wrong);
+});
+
+// @ts-expect-error the store option must be a KeyStore
+apiKeyAuth({ store: 'memory' });
