@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { expectNotRevealed, fakeStore, manualClock, scope, storedKey } from '../test/helpers.js';
-import { createAuthenticator } from './authenticate.js';
+import { createAuthenticator, validateAuthenticatorOptions } from './authenticate.js';
 import { generateApiKey } from './generate-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
 import { MemoryKeyStore } from './memory-key-store.js';
@@ -445,5 +445,12 @@ describe('createAuthenticator: the verification cache', () => {
     await auth.authenticate({ 'x-api-key': generateApiKey() });
     expectNotRevealed(auth, KEY);
     expectNotRevealed(auth.cache, KEY);
+  });
+});
+
+describe('validateAuthenticatorOptions', () => {
+  it('names the caller, so an adapter reports its own name', () => {
+    expect(() => validateAuthenticatorOptions({}, 'koaApiKeyAuth')).toThrow(/^koaApiKeyAuth: options\.store/);
+    expect(() => validateAuthenticatorOptions({ store: new MemoryKeyStore(), cache: { ttlMs: 5 } })).not.toThrow();
   });
 });

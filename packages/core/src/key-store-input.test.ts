@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { hashApiKey } from './hash-api-key.js';
+import {
+  generateKeyId,
+  identifierSchema,
+  keyNameSchema,
+  parseCreateApiKeyInput,
+  parseKeyScope,
+  parseListOptions,
+  parseRotateOptions,
+  parseUpdateApiKeyInput,
+  prepareApiKey,
+  scopeSchema,
+  toApiKeyRecord,
+} from './key-store-input.js';
+
+describe('the shared schemas', () => {
+  it('identifierSchema: printable ASCII without spaces, 1 to 128 characters', () => {
+    for (const ok of ['t1', 'tenant_01', 'a'.repeat(128), 'env:prod/eu'])
+      expect(identifierSchema.safeParse(ok).success).toBe(true);
+    for (const bad of ['', ' ', 'a b', 'é', 'a'.repeat(129), '\n', 1, null]) {
+      expect(identifierSchema.safeParse(bad).success).toBe(false);
+    }
+  });
+
+  it('scopeSchema: like identifiers, up to 100 characters, and * for every scope', () => {
+    for (const ok of ['*', 'keys:read', 'a'.repeat(100)]) expect(scopeSchema.safeParse(ok).success).toBe(true);
+    for (const bad of ['', 'keys read', 'a'.repeat(101), 5]) expect(scopeSchema.safeParse(bad).success).toBe(false);
+  });
+
+  it('keyNameSchema: trimmed, 1 to 255 characters, any script', () => {
+    expect(keyNameSchema.parse('  ci  ')).toBe('ci');
+    expect(keyNameSchema.parse('clé 🔑')).toBe('clé 🔑');
+    for (const bad of ['', '   ', 'x'.repeat(256), 3]) expect(keyNameSchema.safeParse(bad).success).toBe(false);
+  });
+});
+
+describe('the parse functions', () => {
+  it('parseCreateApiKeyInput fills in null and [] defaults', () => {
+    expect(parseCreateApiKeyInput({ tenantId: 't', environmentId: 'e', name: 'n' })).toEqual({
+      tenantId: 't',
+      environmentId: 'e',
+      name: 'n',
+      userId: null,
+      expiresAt: null,
+      scopes: [],
+    });
+    expect(() => parseCreateApiKeyInput({ tenantId: 't', environmentId: 'e', name: 'n', x: 1 })).toThrow(TypeError);
+  });
+
+  it('parseKeyScope keeps only tenant and environment', () => {
+    expect(parseKeyScope({ tenantId: 't', environmentId: 'e' })).toEqual({ tenantId: 't', environmentId: 'e' });
+    expect(() => parseKeyScope({ tenantId: 't' })).toThrow(/Invalid key scope: environmentId/);
+  });
+
+  it('parseUpdateApiKeyInput takes name and active only', () => {
+    expect(parseUpdateApiKeyInput(undefined)).toEqual({});
+    expect(parseUpdateApiKeyInput({ name: ' x ', active: false })).toEqual({ name: 'x', active: false });
+    expect(() => parseUpdateApiKeyInput({ scopes: [] })).toThrow(/Invalid key update/);
+  });
+
+  it('parseListOptions defaults to limit 50, offset 0, and bounds limit to 1..100', () => {
+    expect(parseListOptions(undefined)).toEqual({ limit: 50, offset: 0 });
+    expect(parseListOptions({ limit: 1, offset: 9 })).toEqual({ limit: 1, offset: 9 });
+    expect(parseListOptions({ limit: 100 })).toEqual({ limit: 100, offset: 0 });
+    expect(() => parseListOptions({ limit: 101 })).toThrow(/limit/);
+    expect(() => parseListOptions({ limit: 0 })).toThrow(/limit/);
+  });
+
+  it('parseRotateOptions defaults to no grace period, and allows up to 30 days', () => {
+    expect(parseRotateOptions(undefined)).toEqual({ gracePeriodSeconds: 0 });
+    expect(parseRotateOptions({ gracePeriodSeconds: 30 * 24 * 3600 })).toEqual({ gracePeriodSeconds: 2_592_000 });
+    expect(() => parseRotateOptions({ gracePeriodSeconds: 30 * 24 * 3600 + 1 })).toThrow(/gracePeriodSeconds/);
+  });
+});
+
+describe('generateKeyId', () => {
+  it('is key_ and 24 random hex characters', () => {
+    const ids = new Set(Array.from({ length: 100 }, generateKeyId));
+    expect(ids.size).toBe(100);
+    for (const id of ids) expect(id).toMatch(/^key_[0-9a-f]{24}$/);
+  });
+});
+
+describe('prepareApiKey and toApiKeyRecord', () => {
+  it('returns the key beside a record that holds only its hash', () => {
+    const now = new Date('2030-05-05T00:00:00Z');
+    const { key, record } = prepareApiKey({ tenantId: 't', environmentId: 'e', name: 'n', scopes: ['a', 'a'] }, now);
+    expect(record).toMatchObject({
+      hash: hashApiKey(key),
+      scopes: ['a'],
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+    });
+    expect(JSON.stringify(record)).not.toContain(key);
+    const apiKey = toApiKeyRecord(record);
+    expect(apiKey).not.toHaveProperty('hash');
+    apiKey.scopes.push('b');
+    expect(record.scopes).toEqual(['a']);
+  });
+
+  it('refuses bad input before making a key', () => {
+    expect(() => prepareApiKey({ tenantId: 't' })).toThrow(/Invalid key input/);
+  });
+});
