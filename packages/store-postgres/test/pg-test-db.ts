@@ -54,7 +54,10 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     await adminQuery(`CREATE DATABASE ${name}`);
   } catch (err) {
     if (process.env.CI) {
-      throw new Error(`${pgSkipReason}, and CI is set, so they must run: ${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `PostgreSQL server tests cannot run: no server at ${redact(pgAdminUrl)}, and CI is set, so they may not be skipped: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     console.warn(`${pgSkipReason} (${(err as Error).message})`);
     return null;
