@@ -1,0 +1,121 @@
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { errorBody, JSON_HEADERS, ORIGIN, setup } from '../test/helpers.js';
+import type { DebugEvent } from './client-options.js';
+import { isKeywardError } from './errors.js';
+
+// The key must never be printable from the client or its errors: not by util.inspect (what
+// console.log and most loggers use), not by JSON.stringify, not in a message or stack.
+
+const hexKey = fc.stringMatching(/^[0-9a-f]{64}$/);
+const RUNS = { numRuns: 15 };
+
+let agents: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const agent of agents) await agent.close();
+  agents = [];
+});
+
+function everyRendering(value: unknown): string[] {
+  const err = value as Error;
+  return [
+    inspect(value, { depth: 20, showHidden: true }),
+    JSON.stringify(value) ?? '',
+    String(err?.message ?? ''),
+    String(err?.stack ?? ''),
+    inspect((value as { cause?: unknown })?.cause, { depth: 20, showHidden: true }),
+  ];
+}
+
+async function caught(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e,
+  );
+}
+
+describe('redaction', () => {
+  it('the client never shows its key, only ***', () => {
+    fc.assert(
+      fc.property(hexKey, (key) => {
+        const { client, agent } = setup({ apiKey: key });
+        agents.push(agent);
+        for (const text of [inspect(client, { depth: 20, showHidden: true }), JSON.stringify(client), String(client)]) {
+          expect(text).not.toContain(key);
+        }
+        expect(inspect(client)).toContain('***');
+        expect(JSON.parse(JSON.stringify(client)).apiKey).toBe('***');
+      }),
+      RUNS,
+    );
+  });
+
+  it('a provider function is not shown either', () => {
+    const { client, agent } = setup({ apiKey: () => 'f'.repeat(64) });
+    agents.push(agent);
+    expect(inspect(client, { depth: 20, showHidden: true })).not.toContain('f'.repeat(64));
+  });
+
+  it('errors never carry the key, even when the server or the transport echoes it', async () => {
+    await fc.assert(
+      fc.asyncProperty(hexKey, async (key) => {
+        const { client, agent, pool, reply } = setup({ apiKey: key, retries: 0 });
+        agents.push(agent);
+        // A server that wrongly echoes the key in its message.
+        reply('GET', '/echo', 401, errorBody('invalid_api_key', `bad key ${key}`));
+        // A transport error quoting the key.
+        pool.intercept({ method: 'GET', path: '/net' }).replyWithError(new Error(`socket closed after sending ${key}`));
+        // The mock refusing on a header mismatch quotes the request headers.
+        pool.intercept({ method: 'GET', path: '/hdr', headers: { 'x-api-key': 'no' } }).reply(200, {});
+        // A key in the query string, where it never belongs.
+        reply('GET', `/q?k=${key}`, 500, 'nope', {});
+
+        const errors = [
+          await caught(client.request({ method: 'GET', path: '/echo' })),
+          await caught(client.request({ method: 'GET', path: '/net' })),
+          await caught(client.request({ method: 'GET', path: '/hdr' })),
+          await caught(client.request({ method: 'GET', path: '/q', query: { k: key } })),
+        ];
+        for (const err of errors) {
+          expect(isKeywardError(err)).toBe(true);
+          for (const text of everyRendering(err)) expect(text).not.toContain(key);
+        }
+        expect((errors[0] as Error).message).toBe('bad key ***');
+        expect((errors[3] as { request: { url: string } }).request.url).toBe(`${ORIGIN}/q?k=***`);
+      }),
+      RUNS,
+    );
+  });
+
+  it('a failing provider does not leak through its error', async () => {
+    const key = 'a'.repeat(64);
+    const { client, agent } = setup({
+      apiKey: () => {
+        throw new Error(`vault returned ${key} in a bad shape`);
+      },
+    });
+    agents.push(agent);
+    const err = await caught(client.me());
+    for (const text of everyRendering(err)) expect(text).not.toContain(key);
+  });
+
+  it('debug events show *** in place of the key', async () => {
+    await fc.assert(
+      fc.asyncProperty(hexKey, async (key) => {
+        const events: DebugEvent[] = [];
+        const { client, agent, reply } = setup({ apiKey: key, debug: (e) => events.push(e) });
+        agents.push(agent);
+        reply('GET', '/x', 503, errorBody('auth_unavailable'), JSON_HEADERS);
+        reply('GET', '/x', 200, {});
+        await client.request({ method: 'GET', path: '/x' });
+        expect(events.map((e) => e.type)).toEqual(['request', 'response', 'retry', 'request', 'response']);
+        expect(events[0]).toMatchObject({ type: 'request', headers: { 'x-api-key': '***' } });
+        expect(JSON.stringify(events)).not.toContain(key);
+      }),
+      RUNS,
+    );
+  });
+});
