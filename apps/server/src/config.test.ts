@@ -1,0 +1,132 @@
+import { DEV_API_KEY, hashApiKey } from '@keyward/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const entry = (overrides: Record<string, unknown> = {}) => ({
+  hash: 'a'.repeat(64),
+  name: 'ci',
+  tenant_id: 't1',
+  environment_id: 'prod',
+  scopes: ['*'],
+  ...overrides,
+});
+
+function withFile(json: unknown) {
+  return { cwd: '/srv', readFile: () => (typeof json === 'string' ? json : JSON.stringify(json)) };
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults of DESIGN.md section 5', () => {
+    const config = loadConfig({}, { cwd: '/srv' });
+    expect(config).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: null,
+      dataDir: '/srv/data',
+      staticKeys: null,
+      production: false,
+      devKey: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '0',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://u@db:5432/keys',
+        KEYWARD_DATA_DIR: '/var/keyward',
+        KEYWARD_CONFIG: 'keys.json',
+        LOG_LEVEL: 'warn',
+        KEYWARD_DEV_KEY: '0',
+      },
+      withFile({ keys: [entry()] }),
+    );
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u@db:5432/keys',
+      dataDir: '/var/keyward',
+      logLevel: 'warn',
+      devKey: false,
+    });
+    expect(config.staticKeys?.keys).toHaveLength(1);
+    expect(config.staticKeys?.keys[0]).toMatchObject({ tenantId: 't1', environmentId: 'prod', scopes: ['*'] });
+  });
+
+  it('turns the development key off in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, { cwd: '/srv' })).toMatchObject({ production: true, devKey: false });
+  });
+
+  it('refuses to start in production with the development key asked for', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', KEYWARD_DEV_KEY: '1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', KEYWARD_DEV_KEY: 'true' })).toThrow(/development key/);
+    expect(() =>
+      loadConfig(
+        { NODE_ENV: 'production', KEYWARD_CONFIG: 'keys.json' },
+        withFile({ keys: [entry(), entry({ hash: hashApiKey(DEV_API_KEY), name: 'dev' })] }),
+      ),
+    ).toThrow(/keys\[1\] is the public development key/);
+    // Outside production the same config is fine.
+    expect(
+      loadConfig({ KEYWARD_CONFIG: 'keys.json' }, withFile({ keys: [entry({ hash: hashApiKey(DEV_API_KEY) })] }))
+        .staticKeys?.keys,
+    ).toHaveLength(1);
+  });
+
+  it('names the bad entry of a malformed config file', () => {
+    const env = { KEYWARD_CONFIG: 'keys.json' };
+    expect(() => loadConfig(env, withFile({ keys: [entry(), entry({ hash: 'nope', name: 'deploy' })] }))).toThrow(
+      /KEYWARD_CONFIG: .*keys\[1\] \("deploy"\)\.hash/,
+    );
+    expect(() => loadConfig(env, withFile({ keys: [entry({ scope: ['*'] })] }))).toThrow(/keys\[0\]/);
+    expect(() => loadConfig(env, withFile({ key: [] }))).toThrow(/KEYWARD_CONFIG/);
+    expect(() => loadConfig(env, withFile('{"keys": ['))).toThrow(/not valid JSON/);
+    expect(() =>
+      loadConfig(env, {
+        readFile: () => {
+          throw Object.assign(new Error('no'), { code: 'ENOENT' });
+        },
+      }),
+    ).toThrow(/KEYWARD_CONFIG: cannot read .*ENOENT/);
+  });
+
+  it('never echoes file content when the JSON is broken', () => {
+    const message = (() => {
+      try {
+        loadConfig({ KEYWARD_CONFIG: 'k.json' }, withFile(`{"keys": [${DEV_API_KEY}]}`));
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toMatch(/not valid JSON/);
+    expect(message).not.toContain(DEV_API_KEY.slice(0, 16));
+  });
+
+  it('names the variable when one is malformed', () => {
+    expect(() => loadConfig({ PORT: 'http' })).toThrow(/^PORT: /);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/^PORT: /);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/^LOG_LEVEL: /);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/^DATABASE_URL: /);
+    expect(() => loadConfig({ KEYWARD_DEV_KEY: 'maybe' })).toThrow(/^KEYWARD_DEV_KEY: /);
+  });
+
+  it('accepts exactly the ports 0..65535', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 7 }), (port) => {
+        let ok: boolean;
+        try {
+          ok = loadConfig({ PORT: port }, { cwd: '/' }).port === (port === '' ? 3000 : Number(port));
+        } catch (err) {
+          ok = false;
+          expect(err).toBeInstanceOf(ConfigError);
+        }
+        const valid = port === '' || (/^\d{1,5}$/.test(port) && Number(port) <= 65535);
+        expect(ok).toBe(valid);
+      }),
+    );
+  });
+});

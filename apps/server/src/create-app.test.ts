@@ -1,0 +1,102 @@
+import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createApp } from './create-app.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const dev = { 'x-api-key': DEV_API_KEY };
+
+describe('createApp', () => {
+  const app = createApp({ store: new MemoryKeyStore(), devKey: true, failureLimit: false });
+  afterAll(() => app.close());
+
+  it('puts an X-Request-Id on every response, success or error', async () => {
+    const responses = await Promise.all([
+      app.inject({ url: '/health' }),
+      app.inject({ url: '/v1/me', headers: dev }),
+      app.inject({ url: '/v1/me' }),
+      app.inject({ url: '/v1/nope', headers: dev }),
+      app.inject({ url: '/v1/secrets/api/keys?limit=0', headers: dev }),
+    ]);
+    const ids = responses.map((r) => r.headers['x-request-id']);
+    for (const id of ids) expect(id).toMatch(UUID);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('echoes a short, safe incoming request id and replaces anything else', async () => {
+    const echoed = await app.inject({ url: '/health', headers: { 'x-request-id': 'abc-123_DEF.4' } });
+    expect(echoed.headers['x-request-id']).toBe('abc-123_DEF.4');
+    for (const bad of ['a'.repeat(65), 'has space', 'new\\nline', '<script>', '']) {
+      const res = await app.inject({ url: '/health', headers: { 'x-request-id': bad } });
+      expect(res.headers['x-request-id']).toMatch(UUID);
+    }
+  });
+
+  it('answers every request body with 201, 400 or 403, never a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (payload) => {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/v1/secrets/api/keys',
+          headers: { ...dev, 'content-type': 'application/json' },
+          payload: JSON.stringify(payload),
+        });
+        expect([201, 400]).toContain(res.statusCode);
+        const json = JSON.parse(res.body);
+        if (res.statusCode === 400) expect(json.error.code).toBe('validation_error');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('answers every list query with 200 or 400', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), async (limit, offset) => {
+        const query = new URLSearchParams({ limit, offset }).toString();
+        const res = await app.inject({ url: `/v1/secrets/api/keys?${query}`, headers: dev });
+        const valid =
+          /^\d+$/.test(limit) &&
+          limit.length <= 15 &&
+          Number(limit) >= 1 &&
+          Number(limit) <= 100 &&
+          /^\d+$/.test(offset) &&
+          offset.length <= 15;
+        expect(res.statusCode).toBe(valid ? 200 : 400);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('turns a failing store into 500 internal_error without its message', async () => {
+    const store = new MemoryKeyStore();
+    vi.spyOn(store, 'list').mockRejectedValue(new Error('connection to db-secret-host refused'));
+    const broken = createApp({ store, devKey: true });
+    const res = await broken.inject({ url: '/v1/secrets/api/keys', headers: dev });
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body)).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
+    await broken.close();
+  });
+
+  it('refuses the development key in production', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      expect(() => createApp({ store: new MemoryKeyStore(), devKey: true })).toThrow(/development key/);
+      const prod = createApp({ store: new MemoryKeyStore() });
+      const res = await prod.inject({ url: '/v1/me', headers: dev });
+      expect(res.statusCode).toBe(401);
+      await prod.close();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('leaves the development key off unless asked', async () => {
+    const plain = createApp({ store: new MemoryKeyStore() });
+    expect((await plain.inject({ url: '/v1/me', headers: dev })).statusCode).toBe(401);
+    await plain.close();
+  });
+
+  it('refuses a store that cannot manage keys', () => {
+    expect(() => createApp({ store: {} as MemoryKeyStore })).toThrow(/options.store/);
+  });
+});

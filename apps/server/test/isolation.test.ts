@@ -1,0 +1,119 @@
+import type { ManagedKeyStore } from '@keyward/core';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/create-app.js';
+import { body, createKeyVia, errorCode, memoryStore, postgresStore, type StoreFactory, withKey } from './helpers.js';
+
+// Three tenants by two environments, each with an admin key made straight in the store: no
+// list, get, update, rotate or revoke crosses a boundary, and every attempt is a plain 404.
+
+interface Cell {
+  tenantId: string;
+  environmentId: string;
+  admin: string;
+  victimKey: string;
+  victimId: string;
+}
+
+function describeIsolation(name: string, makeStore: StoreFactory) {
+  describe(`tenant and environment isolation on ${name}`, () => {
+    let handle: Awaited<ReturnType<StoreFactory>>;
+    let app: FastifyInstance;
+    const cells: Cell[] = [];
+
+    beforeAll(async () => {
+      handle = await makeStore();
+      if (handle === null) return;
+      const store: ManagedKeyStore = handle.store;
+      app = createApp({ store, failureLimit: false });
+      for (const tenantId of ['acme', 'globex', 'initech']) {
+        for (const environmentId of ['prod', 'dev']) {
+          const { key: admin } = await store.create({ tenantId, environmentId, name: 'admin', scopes: ['*'] });
+          const victim = await createKeyVia(app, admin, { name: `${tenantId}-${environmentId}` });
+          cells.push({ tenantId, environmentId, admin, victimKey: victim.key, victimId: victim.id });
+        }
+      }
+    }, 120_000);
+    afterAll(async () => {
+      await app?.close();
+      await handle?.close();
+    });
+
+    it('lists only the keys of the caller’s own tenant and environment', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      for (const cell of cells) {
+        const res = await app.inject({ url: '/v1/secrets/api/keys', headers: withKey(cell.admin) });
+        const page = body<{
+          items: Array<{ id: string; tenant_id: string; environment_id: string }>;
+          pagination: { total: number };
+        }>(res);
+        expect(page.pagination.total).toBe(2);
+        for (const item of page.items) {
+          expect([item.tenant_id, item.environment_id]).toEqual([cell.tenantId, cell.environmentId]);
+        }
+        expect(page.items.map((i) => i.id)).toContain(cell.victimId);
+      }
+    });
+
+    it('answers 404 not_found to every get, update, rotate and revoke across a boundary', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      for (const actor of cells) {
+        for (const target of cells) {
+          if (actor === target) continue;
+          const url = `/v1/secrets/api/keys/${target.victimId}`;
+          const attempts = [
+            await app.inject({ method: 'GET', url, headers: withKey(actor.admin) }),
+            await app.inject({ method: 'PATCH', url, headers: withKey(actor.admin), payload: { active: false } }),
+            await app.inject({ method: 'PATCH', url, headers: withKey(actor.admin), payload: { name: 'owned' } }),
+            await app.inject({ method: 'POST', url: `${url}/rotate`, headers: withKey(actor.admin), payload: {} }),
+            await app.inject({ method: 'DELETE', url, headers: withKey(actor.admin) }),
+          ];
+          for (const res of attempts) {
+            expect([res.statusCode, errorCode(res)]).toEqual([404, 'not_found']);
+            expect(body(res)).toEqual({ error: { code: 'not_found', message: 'API key not found' } });
+          }
+        }
+      }
+      // Nothing changed: every victim still works under its own name, and its own admin sees it.
+      for (const cell of cells) {
+        const me = await app.inject({ url: '/v1/me', headers: withKey(cell.victimKey) });
+        expect(me.statusCode).toBe(200);
+        expect(body(me)).toMatchObject({ tenant_id: cell.tenantId, environment_id: cell.environmentId });
+        const got = await app.inject({ url: `/v1/secrets/api/keys/${cell.victimId}`, headers: withKey(cell.admin) });
+        expect(body(got)).toMatchObject({ name: `${cell.tenantId}-${cell.environmentId}`, status: 'active' });
+      }
+      // A missing id and another scope's id get the very same answer.
+      const missing = await app.inject({
+        url: '/v1/secrets/api/keys/key_000000000000000000000000',
+        headers: withKey(cells[0]?.admin ?? ''),
+      });
+      expect(body(missing)).toEqual({ error: { code: 'not_found', message: 'API key not found' } });
+    }, 60_000);
+
+    it('creates keys only in the caller’s tenant and environment', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      const cell = cells[3] as Cell;
+      const made = await createKeyVia(app, cell.admin, { name: 'child' });
+      expect(made.secret).toMatchObject({ tenant_id: cell.tenantId, environment_id: cell.environmentId });
+      const spoof = await app.inject({
+        method: 'POST',
+        url: '/v1/secrets/api/keys',
+        headers: withKey(cell.admin),
+        payload: { name: 'x', tenant_id: 'acme' },
+      });
+      expect(spoof.statusCode).toBe(400);
+    });
+
+    it('refuses a key sent with another environment in X-Environment-ID', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      const cell = cells.find((c) => c.environmentId === 'prod') as Cell;
+      const res = await app.inject({ url: '/v1/me', headers: withKey(cell.admin, { 'x-environment-id': 'dev' }) });
+      expect([res.statusCode, errorCode(res)]).toEqual([403, 'environment_mismatch']);
+      const same = await app.inject({ url: '/v1/me', headers: withKey(cell.admin, { 'x-environment-id': 'prod' }) });
+      expect(same.statusCode).toBe(200);
+    });
+  });
+}
+
+describeIsolation('the memory store', memoryStore);
+describeIsolation('PostgreSQL', postgresStore);

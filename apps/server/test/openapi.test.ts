@@ -1,0 +1,158 @@
+import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/create-app.js';
+import { body, createKeyVia, devHeaders, errorCode } from './helpers.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document, walked by path in assertions that check its shape
+type Json = Record<string, any>;
+
+const ROUTES: Array<[string, string]> = [
+  ['get', '/health'],
+  ['get', '/v1/me'],
+  ['get', '/v1/secrets/api/keys'],
+  ['post', '/v1/secrets/api/keys'],
+  ['get', '/v1/secrets/api/keys/{id}'],
+  ['patch', '/v1/secrets/api/keys/{id}'],
+  ['delete', '/v1/secrets/api/keys/{id}'],
+  ['post', '/v1/secrets/api/keys/{id}/rotate'],
+];
+
+describe('GET /openapi.json', () => {
+  let app: FastifyInstance;
+  let doc: Json;
+
+  beforeAll(async () => {
+    app = createApp({ store: new MemoryKeyStore(), devKey: true, failureLimit: false });
+    const res = await app.inject({ url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    doc = body(res) as Json;
+  });
+  afterAll(() => app.close());
+
+  const schemaOf = (ref: { $ref: string }): Json => {
+    const name = ref.$ref.replace('#/components/schemas/', '');
+    const schema = doc.components.schemas[name];
+    expect(schema, `${ref.$ref} resolves`).toBeDefined();
+    return schema;
+  };
+
+  it('is an OpenAPI 3.1 document served without a key', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(typeof doc.info.title).toBe('string');
+    expect(typeof doc.info.version).toBe('string');
+    expect(doc.components.securitySchemes.ApiKeyAuth).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  });
+
+  it('lists every route, with 401/403/429 on the authenticated ones', () => {
+    for (const [method, path] of ROUTES) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      expect(typeof op.operationId).toBe('string');
+      if (path === '/health') {
+        expect(op.security).toEqual([]);
+        continue;
+      }
+      expect(op.security).toEqual([{ ApiKeyAuth: [] }]);
+      for (const status of ['401', '403', '429']) {
+        expect(op.responses[status], `${method} ${path} ${status}`).toBeDefined();
+        schemaOf(op.responses[status].content['application/json'].schema);
+      }
+      const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
+      expect(success).toHaveLength(1);
+    }
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops as Json).map((m) => `${m} ${p}`),
+    );
+    expect(documented.sort()).toEqual([...ROUTES.map(([m, p]) => `${m} ${p}`), 'get /openapi.json'].sort());
+  });
+
+  it('describes the ApiKey with every field of DESIGN.md section 4, all required', () => {
+    const apiKey = doc.components.schemas.ApiKey;
+    const fields = [
+      'id',
+      'name',
+      'type',
+      'provider',
+      'display_id',
+      'status',
+      'scopes',
+      'tenant_id',
+      'environment_id',
+      'user_id',
+      'user_type',
+      'roles',
+      'expires_at',
+      'last_used_at',
+      'created_at',
+      'updated_at',
+    ];
+    expect(Object.keys(apiKey.properties).sort()).toEqual([...fields].sort());
+    expect([...apiKey.required].sort()).toEqual([...fields].sort());
+  });
+
+  it('validates request bodies with the schemas it publishes', async () => {
+    const createSchema = schemaOf(
+      doc.paths['/v1/secrets/api/keys'].post.requestBody.content['application/json'].schema,
+    );
+    const valid: Json = { name: 'doc', type: 'private_key', scopes: ['keys:read'] };
+    expect(Object.keys(createSchema.properties).sort()).toEqual(['expires_at', 'name', 'scopes', 'type']);
+    const post = (payload: Json) =>
+      app.inject({ method: 'POST', url: '/v1/secrets/api/keys', headers: devHeaders, payload });
+    expect((await post(valid)).statusCode).toBe(201);
+    // Each field the document requires is refused when missing, and named.
+    expect(createSchema.required.length).toBeGreaterThan(0);
+    for (const field of createSchema.required as string[]) {
+      const { [field]: _dropped, ...rest } = valid;
+      const res = await post(rest);
+      expect([res.statusCode, errorCode(res)]).toEqual([400, 'validation_error']);
+      expect(body<{ error: { message: string } }>(res).error.message).toMatch(new RegExp(`^body\\.${field}:`));
+    }
+    // Fields the document does not list are refused, as additionalProperties: false says.
+    expect(createSchema.additionalProperties).toBe(false);
+    expect((await post({ ...valid, owner: 'me' })).statusCode).toBe(400);
+    // The one value `type` may have.
+    expect(createSchema.properties.type.const).toBe('private_key');
+    expect((await post({ ...valid, type: 'public_key' })).statusCode).toBe(400);
+    // String and array bounds.
+    const maxName = createSchema.properties.name.maxLength as number;
+    expect((await post({ ...valid, name: 'n'.repeat(maxName) })).statusCode).toBe(201);
+    expect((await post({ ...valid, name: 'n'.repeat(maxName + 1) })).statusCode).toBe(400);
+    const maxScopes = createSchema.properties.scopes.maxItems as number;
+    const many = Array.from({ length: maxScopes + 1 }, (_, i) => `s${i}`);
+    expect((await post({ ...valid, scopes: many })).statusCode).toBe(400);
+    expect((await post({ ...valid, scopes: many.slice(0, maxScopes) })).statusCode).toBe(201);
+  });
+
+  it('validates rotate and update bodies and the list query with the bounds it publishes', async () => {
+    const made = await createKeyVia(app, DEV_API_KEY, { name: 'bounds' });
+    const rotateOp = doc.paths['/v1/secrets/api/keys/{id}/rotate'].post;
+    expect(rotateOp.requestBody.required).toBe(false);
+    const grace = schemaOf(rotateOp.requestBody.content['application/json'].schema).properties.grace_period_seconds;
+    const rotate = (id: string, seconds: number) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/secrets/api/keys/${id}/rotate`,
+        headers: devHeaders,
+        payload: { grace_period_seconds: seconds },
+      });
+    expect((await rotate(made.id, grace.maximum + 1)).statusCode).toBe(400);
+    expect((await rotate(made.id, grace.minimum - 1)).statusCode).toBe(400);
+    expect((await rotate(made.id, grace.maximum)).statusCode).toBe(201);
+
+    const update = schemaOf(
+      doc.paths['/v1/secrets/api/keys/{id}'].patch.requestBody.content['application/json'].schema,
+    );
+    expect(Object.keys(update.properties).sort()).toEqual(['active', 'name']);
+    expect(update.properties.active.type).toBe('boolean');
+
+    const params = doc.paths['/v1/secrets/api/keys'].get.parameters.filter((p: Json) => p.in === 'query');
+    const limit = params.find((p: Json) => p.name === 'limit');
+    expect(limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 50 });
+    const list = (q: string) => app.inject({ url: `/v1/secrets/api/keys?${q}`, headers: devHeaders });
+    expect((await list(`limit=${limit.schema.maximum}`)).statusCode).toBe(200);
+    expect((await list(`limit=${limit.schema.maximum + 1}`)).statusCode).toBe(400);
+    expect((await list(`limit=${limit.schema.minimum - 1}`)).statusCode).toBe(400);
+    expect(body<{ pagination: { limit: number } }>(await list('')).pagination.limit).toBe(limit.schema.default);
+  });
+});

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEV_API_KEY, generateApiKey, hashApiKey } from '@keyward/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runToExit, startServer } from './spawn-server.js';
+
+// main.js as operators run it: start-up refusals, production mode and a graceful stop.
+
+const dir = mkdtempSync(join(tmpdir(), 'keyward-startup-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeConfig(name: string, json: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+}
+
+const entry = (hash: string, name: string) => ({
+  hash,
+  name,
+  tenant_id: 't1',
+  environment_id: 'prod',
+  scopes: ['keys:read'],
+});
+
+describe('main.js start-up', () => {
+  it('stops on a malformed KEYWARD_CONFIG, naming the bad entry', async () => {
+    const path = writeConfig('bad.json', { keys: [entry('a'.repeat(64), 'ok'), entry('not-a-hash', 'deploy')] });
+    const { code, output } = await runToExit({ KEYWARD_CONFIG: path, KEYWARD_DATA_DIR: join(dir, 'unused') });
+    expect(code).toBe(1);
+    expect(output).toMatch(/cannot start: KEYWARD_CONFIG: .*keys\[1\] \("deploy"\)\.hash/);
+  });
+
+  it('refuses to start in production with the development key enabled', async () => {
+    const { code, output } = await runToExit({ NODE_ENV: 'production', KEYWARD_DEV_KEY: '1' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/development key/);
+    const path = writeConfig('dev.json', { keys: [entry(hashApiKey(DEV_API_KEY), 'dev')] });
+    const second = await runToExit({ NODE_ENV: 'production', KEYWARD_CONFIG: path });
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(/keys\[0\] is the public development key/);
+  });
+
+  it('in production refuses the development key, takes static keys, and stops cleanly on SIGTERM', async () => {
+    const staticKey = generateApiKey();
+    const path = writeConfig('prod.json', { keys: [entry(hashApiKey(staticKey), 'ci')] });
+    const server = await startServer({
+      NODE_ENV: 'production',
+      KEYWARD_CONFIG: path,
+      KEYWARD_DATA_DIR: join(dir, 'prod'),
+    });
+    try {
+      const dev = await fetch(`${server.url}/v1/me`, { headers: { 'x-api-key': DEV_API_KEY } });
+      expect(dev.status).toBe(401);
+      expect(((await dev.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+      const ok = await fetch(`${server.url}/v1/me`, { headers: { 'x-api-key': staticKey } });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({
+        tenant_id: 't1',
+        environment_id: 'prod',
+        name: 'ci',
+        scopes: ['keys:read'],
+      });
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    const { code, signal } = await server.exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(server.output()).toContain('shutting down');
+    expect(server.output()).not.toContain(staticKey);
+  }, 180_000);
+});
