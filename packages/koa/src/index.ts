@@ -1,0 +1,11 @@
+// The public surface of @keyward/koa. Typing goes through the middleware's return type,
+// Middleware<ApiKeyState>, so there is no global augmentation to keep.
+export type { ApiKeyContext, ApiKeyError, ErrorCode } from '@keyward/core';
+export { isApiKeyError } from '@keyward/core';
+export {
+  type ApiKeyAuthOptions,
+  type ApiKeyErrorHandler,
+  type ApiKeyState,
+  apiKeyAuth,
+} from './api-key-auth.js';
+export { requireScopes } from './require-scopes.js';

@@ -1,0 +1,22 @@
+import { ApiKeyError, checkScopes, validateScopes } from '@keyward/core';
+import type { Middleware } from 'koa';
+import type { ApiKeyState } from './api-key-auth.js';
+import { sendApiKeyError } from './send-api-key-error.js';
+
+/**
+ * Middleware that lets a request through only if `ctx.state.apiKey` holds every scope: 401
+ * `missing_api_key` without a context (behind an optional guard), 403 `insufficient_scope` when
+ * a scope is lacking. Put it after {@link apiKeyAuth}.
+ *
+ * @example
+ * router.post('/keys', requireScopes('keys:write'), createKey);
+ */
+export function requireScopes(...scopes: string[]): Middleware<ApiKeyState> {
+  const required = validateScopes(scopes, 'requireScopes');
+  return async (ctx, next) => {
+    const { apiKey } = ctx.state;
+    const result = apiKey ? checkScopes(apiKey, required) : { ok: false, error: new ApiKeyError('missing_api_key') };
+    if (result.ok) return next();
+    sendApiKeyError(ctx, result.error);
+  };
+}

@@ -1,0 +1,11 @@
+import { type ApiKeyError, toErrorResponse } from '@keyward/core';
+import type { Context } from 'koa';
+
+/** Sets core's rendering of `error` on the response, so the bytes match the Express and Fastify adapters. */
+export function sendApiKeyError(ctx: Pick<Context, 'status' | 'set' | 'body'>, error: ApiKeyError): void {
+  const { status, headers, body } = toErrorResponse(error);
+  ctx.status = status;
+  // Headers first: a string body set before Content-Type would make Koa call it text/plain.
+  ctx.set(headers);
+  ctx.body = body;
+}

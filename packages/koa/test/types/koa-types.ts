@@ -1,0 +1,32 @@
+// Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
+// so it proves that Middleware<ApiKeyState> reaches users through the .d.ts build. See ../types.test.ts.
+import type { ApiKeyContext, KeyStore } from '@keyward/core';
+import { type ApiKeyErrorHandler, type ApiKeyState, apiKeyAuth, requireScopes } from '@keyward/koa';
+import Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import { expectTypeOf } from 'vitest';
+
+declare const store: KeyStore;
+const onError: ApiKeyErrorHandler = async (err, ctx, next) => {
+  if (err.code === 'missing_api_key') return next();
+  ctx.status = err.status;
+};
+expectTypeOf(apiKeyAuth({ store, onError })).toEqualTypeOf<Middleware<ApiKeyState>>();
+
+const app = new Koa<ApiKeyState>();
+app.use(apiKeyAuth({ store, optional: true, environmentHeader: false, failureLimit: { max: 5, windowMs: 1000 } }));
+app.use(requireScopes('keys:read'));
+app.use((ctx) => {
+  expectTypeOf(ctx.state.apiKey).toEqualTypeOf<ApiKeyContext | undefined>();
+  // @ts-expect-error the context is an object, never a string (this line fails if apiKey were any)
+  const wrong: string = ctx.state.apiKey;
+  ctx.body = wrong;
+});
+
+const router = new Router<ApiKeyState>();
+router.get('/me', apiKeyAuth({ store }), (ctx) => {
+  expectTypeOf(ctx.state.apiKey).toEqualTypeOf<ApiKeyContext | undefined>();
+});
+
+// @ts-expect-error the store option must be a KeyStore
+apiKeyAuth({ store: 'memory' });
