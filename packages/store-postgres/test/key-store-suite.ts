@@ -377,14 +377,16 @@ export function describeKeyStoreBehaviour(title: string, factory: SuiteFactory, 
       );
     });
 
-    it.runIf(options.sqlText)('refuses names PostgreSQL could not store as given (NUL, lone surrogates)', async () => {
-      const scope = freshScope();
-      const { apiKey } = await store.create({ ...scope, name: 'ok' });
-      for (const bad of ['a\u0000b', 'half \ud800 pair']) {
-        await expect(store.create({ ...scope, name: bad })).rejects.toThrow(TypeError);
-        await expect(store.update(scope, apiKey.id, { name: bad })).rejects.toThrow(TypeError);
-      }
-      expect((await store.list(scope)).items.map((k) => k.name)).toEqual(['ok']);
-    });
+    if (options.sqlText) {
+      it('refuses names PostgreSQL could not store as given (NUL, lone surrogates)', async () => {
+        const scope = freshScope();
+        const { apiKey } = await store.create({ ...scope, name: 'ok' });
+        for (const bad of ['a\u0000b', 'half \ud800 pair']) {
+          await expect(store.create({ ...scope, name: bad })).rejects.toThrow(TypeError);
+          await expect(store.update(scope, apiKey.id, { name: bad })).rejects.toThrow(TypeError);
+        }
+        expect((await store.list(scope)).items.map((k) => k.name)).toEqual(['ok']);
+      });
+    }
   });
 }
