@@ -190,6 +190,7 @@ export function describeKeyStoreBehaviour(title: string, factory: SuiteFactory, 
       const page = await store.list(scope, { limit: 3, offset: 2 });
       expect(page).toEqual({ items: all.items.slice(2, 5), total: 7 });
       expect(await store.list(scope, { limit: 100, offset: 7 })).toEqual({ items: [], total: 7 });
+      expect(await store.list(scope, { offset: Number.MAX_SAFE_INTEGER })).toEqual({ items: [], total: 7 });
       expect(await store.list(freshScope())).toEqual({ items: [], total: 0 });
       expect((await store.list(other)).items.map((k) => k.name)).toEqual(['elsewhere']);
     });
