@@ -13,6 +13,7 @@ import {
 import apiKeyAuth from '@keyward/fastify';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { buildOpenApiDocument } from './openapi.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { meRoutes } from './routes/me.js';
@@ -148,5 +149,6 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   app.register(healthRoutes);
   app.register(meRoutes);
   app.register(keyRoutes, { store, now });
+  app.register(dashboardRoutes);
   return app;
 }

@@ -1,0 +1,31 @@
+import { Script } from 'node:vm';
+import { MemoryKeyStore } from '@keyward/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/create-app.js';
+
+describe('GET /dashboard', () => {
+  const app = createApp({ store: new MemoryKeyStore() });
+  afterAll(() => app.close());
+
+  it('serves the page and its script without a key, locked down by CSP', async () => {
+    const page = await app.inject({ url: '/dashboard' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('<script src="/dashboard/app.js"></script>');
+    expect(page.body).toContain('type="password"');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers['cache-control']).toBe('no-store');
+
+    const script = await app.inject({ url: '/dashboard/app.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    // It parses, and writes values only as text: a key named <img onerror=…> stays text.
+    expect(() => new Script(script.body)).not.toThrow();
+    expect(script.body).not.toMatch(
+      /innerHTML|outerHTML|insertAdjacentHTML|document\.write|localStorage|sessionStorage/,
+    );
+    expect(script.body).toContain("'/v1/secrets/api/keys'");
+  });
+});
