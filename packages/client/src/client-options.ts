@@ -53,7 +53,8 @@ export const MAX_TIMEOUT_MS = 2_147_483_647;
 /** More retries than this is a mistake, not a policy. */
 export const MAX_RETRIES = 10;
 
-const KNOWN_OPTIONS = new Set([
+/** Every option name {@link createClient} accepts. */
+export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'apiKey',
   'baseUrl',
   'environmentId',
@@ -64,7 +65,15 @@ const KNOWN_OPTIONS = new Set([
   'userAgent',
   'debug',
 ]);
-const KNOWN_BACKOFF = new Set(['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'sleep', 'random', 'now']);
+/** Every `backoff` option name. */
+export const KNOWN_BACKOFF: ReadonlySet<string> = new Set([
+  'baseDelayMs',
+  'maxDelayMs',
+  'maxRetryAfterMs',
+  'sleep',
+  'random',
+  'now',
+]);
 
 // A header value must not carry CR, LF or other controls (header injection); undici would
 // refuse them later, with a message that does not name the option.

@@ -11,11 +11,11 @@ function track<T extends ReturnType<typeof setup>>(env: T): T {
   return env;
 }
 afterEach(async () => {
-  for (const agent of agents) {
-    agent.assertNoPendingInterceptors();
-    await agent.close();
-  }
+  // Taken first, so that one failing test does not fail every later one's afterEach.
+  const current = agents;
   agents = [];
+  for (const agent of current) await agent.close();
+  for (const agent of current) agent.assertNoPendingInterceptors();
 });
 
 async function failure(promise: Promise<unknown>): Promise<KeywardError> {
