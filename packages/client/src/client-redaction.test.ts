@@ -102,6 +102,17 @@ describe('redaction', () => {
     for (const text of everyRendering(err)) expect(text).not.toContain(key);
   });
 
+  it('a debug hook that throws does not fail the request', async () => {
+    const { client, agent, reply } = setup({
+      debug: () => {
+        throw new Error('logger down');
+      },
+    });
+    agents.push(agent);
+    reply('GET', '/x', 200, { ok: true });
+    await expect(client.request({ method: 'GET', path: '/x' })).resolves.toEqual({ ok: true });
+  });
+
   it('debug events show *** in place of the key', async () => {
     await fc.assert(
       fc.asyncProperty(hexKey, async (key) => {

@@ -2,7 +2,13 @@ import { isApiKeyFormat } from '@keyward/core';
 import { Agent, type Dispatcher } from 'undici';
 import pkg from '../package.json' with { type: 'json' };
 import { toCamelCase, toSnakeCase } from './case.js';
-import { type ClientOptions, MAX_TIMEOUT_MS, type ResolvedOptions, resolveOptions } from './client-options.js';
+import {
+  type ClientOptions,
+  type DebugEvent,
+  MAX_TIMEOUT_MS,
+  type ResolvedOptions,
+  resolveOptions,
+} from './client-options.js';
 import { CLIENT_ERROR_CODES, KeywardError, type KeywardErrorRequest } from './errors.js';
 import { REDACTED, redact, redactError, redactHeaders, redactUntrusted } from './redact.js';
 import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry.js';
@@ -213,13 +219,20 @@ export class KeywardClient {
     headers[KEY_HEADER] = key;
 
     const canRetry = isIdempotentMethod(method) || params.idempotent === true;
-    const { backoff, retries, debug } = this.#options;
+    const { backoff, retries } = this.#options;
+    const debug = (event: DebugEvent): void => {
+      try {
+        this.#options.debug?.(event);
+      } catch {
+        // A broken debug hook must not turn a good request into a failed one.
+      }
+    };
     for (let attempt = 1; ; attempt++) {
-      debug?.({ type: 'request', ...request, attempt, headers: redactHeaders(headers, [KEY_HEADER]) });
+      debug({ type: 'request', ...request, attempt, headers: redactHeaders(headers, [KEY_HEADER]) });
       const outcome = await this.#attempt(url, method, headers, body, timeoutMs, signal, request, key);
       let error: KeywardError;
       if (outcome.ok) {
-        debug?.({ type: 'response', ...request, attempt, status: outcome.status, requestId: outcome.requestId });
+        debug({ type: 'response', ...request, attempt, status: outcome.status, requestId: outcome.requestId });
         const read = this.#read(outcome, request, key);
         if (!(read instanceof KeywardError)) return { ...read, request };
         error = read;
@@ -241,7 +254,7 @@ export class KeywardClient {
       } else {
         delayMs = backoffDelay(attempt - 1, backoff);
       }
-      debug?.({ type: 'retry', ...request, attempt, delayMs, reason: error.code });
+      debug({ type: 'retry', ...request, attempt, delayMs, reason: error.code });
       await backoff.sleep(delayMs);
       if (signal?.aborted) {
         throw new KeywardError('aborted', CLIENT_ERROR_CODES.aborted, { request, cause: error });

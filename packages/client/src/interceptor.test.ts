@@ -85,6 +85,17 @@ describe('apiKeyInterceptor', () => {
     expect(seen.map((h) => h['x-api-key'])).toEqual(keys);
   });
 
+  it('a provider that gives a malformed key fails the request without sending it', async () => {
+    const { seen, mock } = recording();
+    const dispatcher = mock.compose(apiKeyInterceptor(() => 'not-a-key'));
+    const err = await dispatcher.request({ origin: ORIGIN, path: '/x', method: 'GET' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isKeywardError(err) && err.code).toBe('invalid_api_key');
+    expect(seen).toHaveLength(0);
+  });
+
   it('refuses a malformed or empty static key at setup, without quoting it', () => {
     const attempt = (key: string) => {
       try {
