@@ -240,9 +240,11 @@ export class KeywardClient {
         error = outcome.error;
       }
 
+      // The caller's abort is final, even when it cut a retryable response (a 503) short.
       const retryable =
         canRetry &&
         attempt <= retries &&
+        error.code !== 'aborted' &&
         (error.code === 'network_error' || error.code === 'timeout' || isRetryableStatus(error.status));
       if (!retryable) throw error;
       let delayMs: number;
