@@ -90,6 +90,21 @@ describe('createApp', () => {
     }
   });
 
+  it('limits failed attempts per client with 429 and Retry-After', async () => {
+    const limited = createApp({ store: new MemoryKeyStore(), failureLimit: { max: 2, windowMs: 60_000 } });
+    const wrong = { 'x-api-key': 'f'.repeat(64) };
+    expect((await limited.inject({ url: '/v1/me', headers: wrong })).statusCode).toBe(401);
+    expect((await limited.inject({ url: '/v1/me', headers: wrong })).statusCode).toBe(401);
+    const res = await limited.inject({ url: '/v1/me', headers: wrong });
+    expect(res.statusCode).toBe(429);
+    expect(JSON.parse(res.body).error.code).toBe('too_many_requests');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.headers['x-request-id']).toMatch(UUID);
+    // Routes without auth stay open to a limited client.
+    expect((await limited.inject({ url: '/health' })).statusCode).toBe(200);
+    await limited.close();
+  });
+
   it('leaves the development key off unless asked', async () => {
     const plain = createApp({ store: new MemoryKeyStore() });
     expect((await plain.inject({ url: '/v1/me', headers: dev })).statusCode).toBe(401);
