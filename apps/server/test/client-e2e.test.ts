@@ -1,0 +1,108 @@
+// @keyward/client and the keyward command against the real reference server on port 0: the
+// end-to-end half of the client issue, run in the same vitest run as the server's tests.
+import type { AddressInfo } from 'node:net';
+import { runCli } from '@keyward/cli';
+import { createClient, isKeywardError, type KeywardClient } from '@keyward/client';
+import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/create-app.js';
+
+let app: FastifyInstance;
+let baseUrl: string;
+const clients: KeywardClient[] = [];
+
+function client(apiKey: string, extra: { environmentId?: string } = {}): KeywardClient {
+  const c = createClient({ apiKey, baseUrl, retries: 0, ...extra });
+  clients.push(c);
+  return c;
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (isKeywardError(err)) return err.code;
+    throw err;
+  }
+  return 'no error';
+}
+
+beforeAll(async () => {
+  app = createApp({ store: new MemoryKeyStore(), devKey: true, logger: false, failureLimit: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.close();
+  await app.close();
+});
+
+describe('@keyward/client against the reference server', () => {
+  it('walks a key through its whole life', async () => {
+    const admin = client(DEV_API_KEY);
+    const me = await admin.me();
+    expect(me).toMatchObject({ keyId: 'key_dev', tenantId: 'tenant_dev', environmentId: 'env_dev', scopes: ['*'] });
+
+    const { key, apiKey } = await admin.keys.create({ name: 'e2e', scopes: ['keys:read'] });
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(apiKey).toMatchObject({ name: 'e2e', status: 'active', provider: 'keyward', roles: ['keys:read'] });
+    expect(JSON.stringify(apiKey)).not.toContain(key);
+
+    const user = client(key);
+    expect((await user.me()).keyId).toBe(apiKey.id);
+    const page = await user.keys.list({ limit: 10 });
+    expect(page.items.map((k) => k.id)).toContain(apiKey.id);
+    expect(page.pagination).toMatchObject({ limit: 10, offset: 0 });
+    expect(await codeOf(user.keys.create({ name: 'nope' }))).toBe('insufficient_scope');
+
+    await admin.keys.update(apiKey.id, { active: false });
+    expect(await codeOf(user.me())).toBe('inactive_api_key');
+    await admin.keys.update(apiKey.id, { active: true });
+    expect((await user.me()).keyId).toBe(apiKey.id);
+
+    const rotated = await admin.keys.rotate(apiKey.id);
+    expect(await codeOf(user.me())).toBe('invalid_api_key');
+    const successor = client(rotated.key);
+    expect((await successor.me()).keyId).toBe(rotated.apiKey.id);
+
+    await admin.keys.revoke(rotated.apiKey.id);
+    expect(await codeOf(successor.me())).toBe('invalid_api_key');
+    expect(await codeOf(admin.keys.get(rotated.apiKey.id))).toBe('not_found');
+  });
+
+  it('maps the server errors, with its request id, and never carries the key', async () => {
+    const admin = client(DEV_API_KEY);
+    try {
+      await admin.keys.create({ name: '' });
+      expect.unreachable('an empty name must be refused');
+    } catch (err) {
+      expect(isKeywardError(err) && err.code).toBe('validation_error');
+      expect(isKeywardError(err) && err.status).toBe(400);
+      expect(isKeywardError(err) && err.requestId).toMatch(/.+/);
+      expect(JSON.stringify(err)).not.toContain(DEV_API_KEY);
+    }
+    expect(await codeOf(client('ab'.repeat(32)).me())).toBe('invalid_api_key');
+    expect(await codeOf(client(DEV_API_KEY, { environmentId: 'env_prod' }).me())).toBe('environment_mismatch');
+  });
+});
+
+describe('the keyward command against the reference server', () => {
+  it('creates a key that then authenticates, printing only the key on stdout', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => err.push(t),
+      readStdin: async () => '',
+      env: { KEYWARD_API_KEY: DEV_API_KEY },
+    };
+    const code = await runCli(['keys', 'create', '--name', 'cli', '--scopes', 'keys:read', '--base-url', baseUrl], io);
+    expect(err.join('')).not.toContain(DEV_API_KEY);
+    expect(code).toBe(0);
+    const key = out.join('').trim();
+    expect((await client(key).me()).name).toBe('cli');
+    expect(err.join('')).not.toContain(key);
+  });
+});
