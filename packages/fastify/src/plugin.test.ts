@@ -59,6 +59,25 @@ describe('apiKeyAuth (fastify)', () => {
     expect(asWriter.statusCode).toBe(200);
   });
 
+  it('still needs a key on a route with config.scopes in optional mode', async () => {
+    const app = await build({ store: new MemoryKeyStore(), optional: true }, (a) => {
+      a.get('/open', async (request) => ({ apiKey: request.apiKey }));
+      a.get('/scoped', { config: { scopes: ['keys:write'] } }, async () => 'reached');
+    });
+    expect((await app.inject({ url: '/open' })).body).toBe('{"apiKey":null}');
+    const scoped = await app.inject({ url: '/scoped' });
+    expect(scoped.statusCode).toBe(401);
+    expect(scoped.body).toBe(MISSING);
+  });
+
+  it('answers 401 before 404, so an unauthenticated caller cannot map the routes', async () => {
+    const store = new MemoryKeyStore();
+    const { key } = await store.create({ ...base, name: 'ci' });
+    const app = await build({ store });
+    expect((await app.inject({ url: '/nope' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/nope', headers: { 'x-api-key': key } })).statusCode).toBe(404);
+  });
+
   it('guards routes of child plugins, since fastify-plugin lifts the hook to the parent', async () => {
     const app = await build({ store: new MemoryKeyStore() }, (a) => {
       a.register(async (child) => {

@@ -1,4 +1,4 @@
-import { type ApiKeyError, type ApiKeyGuardOptions, createApiKeyGuard, validateScopes } from '@keyward/core';
+import { ApiKeyError, type ApiKeyGuardOptions, createApiKeyGuard, validateScopes } from '@keyward/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendApiKeyError } from './send-api-key-error.js';
@@ -33,13 +33,17 @@ const plugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (fastify, options) =
   fastify.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     if (config?.apiKeyAuth === false) return;
-    const result = await guard.check({ headers: request.headers, clientAddress: request.ip, scopes: config?.scopes });
-    if (result.ok) {
+    const scopes = config?.scopes ?? [];
+    const result = await guard.check({ headers: request.headers, clientAddress: request.ip, scopes });
+    if (result.ok && (result.context !== null || scopes.length === 0)) {
       request.apiKey = result.context;
       return;
     }
-    if (onError) await onError(result.error, request, reply);
-    if (!reply.sent) sendApiKeyError(reply, result.error);
+    // Optional mode lets a keyless request through before scopes are looked at; a route that
+    // names scopes still needs a key, exactly as requireScopes does.
+    const error = result.ok ? new ApiKeyError('missing_api_key') : result.error;
+    if (onError) await onError(error, request, reply);
+    if (!reply.sent) sendApiKeyError(reply, error);
     return reply;
   });
 };
