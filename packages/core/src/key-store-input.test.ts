@@ -31,7 +31,10 @@ describe('the shared schemas', () => {
   it('keyNameSchema: trimmed, 1 to 255 characters, any script', () => {
     expect(keyNameSchema.parse('  ci  ')).toBe('ci');
     expect(keyNameSchema.parse('clé 🔑')).toBe('clé 🔑');
-    for (const bad of ['', '   ', 'x'.repeat(256), 3]) expect(keyNameSchema.safeParse(bad).success).toBe(false);
+    for (const bad of ['', '   ', 'x'.repeat(256), 3, 'a\u0000b', 'lone \ud800 half', '\udc00']) {
+      expect(keyNameSchema.safeParse(bad).success).toBe(false);
+    }
+    expect(keyNameSchema.parse('pair \ud83d\udd11')).toBe('pair 🔑');
   });
 });
 

@@ -29,8 +29,17 @@ export const scopeSchema = z
   .max(100)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-/** A key's name, for people. */
-export const keyNameSchema = z.string().trim().min(1).max(255);
+/**
+ * A key's name, for people: 1 to 255 characters of any script. NUL and unpaired UTF-16
+ * surrogates are refused: PostgreSQL text cannot hold NUL, and UTF-8 turns a lone surrogate
+ * into U+FFFD, so every store could not keep such a name as given.
+ */
+export const keyNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .refine((name) => !/\u0000|\p{Surrogate}/u.test(name), 'must not contain NUL or unpaired UTF-16 surrogates');
 
 const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 

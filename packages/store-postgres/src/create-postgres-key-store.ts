@@ -77,15 +77,6 @@ export interface PostgresKeyStore extends ManagedKeyStore {
 }
 
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
-// PostgreSQL text cannot hold NUL, and UTF-8 would turn a lone surrogate into U+FFFD: the
-// stored name would differ from the one given, so such names are refused instead.
-const UNSTORABLE_TEXT = /\u0000|\p{Surrogate}/u;
-
-function assertStorableName(name: string | undefined, what: string): void {
-  if (name !== undefined && UNSTORABLE_TEXT.test(name)) {
-    throw new TypeError(`Invalid ${what}: name: must not contain NUL or unpaired UTF-16 surrogates`);
-  }
-}
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function defaultOnError(err: Error): void {
@@ -242,7 +233,6 @@ class SqlKeyStore implements PostgresKeyStore {
   async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
     this.#assertOpen();
     const { key, record } = prepareApiKey(input, this.#now());
-    assertStorableName(record.name, 'key input');
     await this.#driver.query(INSERT_KEY, storedApiKeyToParams(record));
     return { key, apiKey: toApiKeyRecord(record) };
   }
@@ -272,7 +262,6 @@ class SqlKeyStore implements PostgresKeyStore {
   async update(scope: KeyScope, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord | null> {
     this.#assertOpen();
     const changes = parseUpdateApiKeyInput(input);
-    assertStorableName(changes.name, 'key update');
     const { tenantId, environmentId } = parseKeyScope(scope);
     if (typeof id !== 'string') return null;
     const { rows } = await this.#driver.query<KeyRow>(UPDATE_KEY, [

@@ -7,14 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresKeyStore } from '../src/index.js';
 import { describeKeyStoreBehaviour } from './key-store-suite.js';
 
-describeKeyStoreBehaviour(
-  'PostgresKeyStore on PGlite (memory://)',
-  async ({ now }) => {
-    const store = await createPostgresKeyStore({ dataDir: 'memory://', now });
-    return { store, close: () => store.close() };
-  },
-  { sqlText: true },
-);
+describeKeyStoreBehaviour('PostgresKeyStore on PGlite (memory://)', async ({ now }) => {
+  const store = await createPostgresKeyStore({ dataDir: 'memory://', now });
+  return { store, close: () => store.close() };
+});
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];

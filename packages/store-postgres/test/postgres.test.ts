@@ -35,7 +35,7 @@ describeKeyStoreBehaviour(
     const store = await createPostgresKeyStore({ connectionString: db!.url, now, onError: () => {} });
     return { store, close: () => store.close() };
   },
-  { skip, sqlText: true },
+  { skip },
 );
 
 describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instances', () => {
