@@ -46,6 +46,42 @@ describe('createApiKeyGuard', () => {
     expect(valid.ok && valid.context?.keyId).toBe('key_test');
   });
 
+  it('optional: a keyless request is refused where a scope is needed, by the guard or the route', async () => {
+    const store = setup().store;
+    const routeScoped = await createApiKeyGuard({ store, optional: true }).check({
+      headers: {},
+      scopes: ['keys:read'],
+    });
+    expect(!routeScoped.ok && routeScoped.error.code).toBe('missing_api_key');
+    const guardScoped = await createApiKeyGuard({ store, optional: true, scopes: ['keys:read'] }).check({
+      headers: {},
+    });
+    expect(!guardScoped.ok && guardScoped.error.code).toBe('missing_api_key');
+  });
+
+  it('close() stops the authenticator it built, and leaves one passed in alone', () => {
+    const { store } = setup();
+    let listeners = 0;
+    const watching = {
+      ...store,
+      watch: () => {
+        listeners += 1;
+        return () => {
+          listeners -= 1;
+        };
+      },
+    };
+    const own = createApiKeyGuard({ store: watching });
+    expect(listeners).toBe(1);
+    own.close();
+    expect(listeners).toBe(0);
+    const shared = createAuthenticator({ store: watching });
+    const borrowed = createApiKeyGuard({ authenticator: shared });
+    borrowed.close();
+    expect(listeners).toBe(1);
+    shared.close();
+  });
+
   it('the route needs a scope the key lacks: 403 insufficient_scope', async () => {
     const store = setup().store;
     const guard = createApiKeyGuard({ store, scopes: ['keys:read'] });

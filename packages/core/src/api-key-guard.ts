@@ -53,6 +53,8 @@ export type GuardResult = { ok: true; context: ApiKeyContext | null } | { ok: fa
 export interface ApiKeyGuard {
   check(request: GuardRequest): Promise<GuardResult>;
   readonly authenticator: Authenticator;
+  /** Stops the authenticator the guard built (one passed in as `authenticator` is left alone). */
+  close(): void;
 }
 
 /** Checks a list of scopes given as an option; throws naming the option. */
@@ -100,16 +102,22 @@ export function createApiKeyGuard(options: ApiKeyGuardOptions, caller = 'apiKeyA
 
   return {
     authenticator,
+    close: given === undefined ? () => authenticator.close() : () => {},
     async check({ headers, clientAddress, scopes: routeScopes = [] }) {
       const wait = limiter?.retryAfter(clientAddress) ?? 0;
       if (wait > 0) return { ok: false, error: new ApiKeyError('too_many_requests', { retryAfterSeconds: wait }) };
+      const required = [...scopes, ...routeScopes];
       const result = await authenticator.authenticate(headers);
       if (!result.ok) {
-        if (optional && result.error.code === 'missing_api_key') return { ok: true, context: null };
+        // Optional mode lets a keyless request through only where no scope is needed: a
+        // scope can only be held by a key.
+        if (optional && result.error.code === 'missing_api_key' && required.length === 0) {
+          return { ok: true, context: null };
+        }
         if (result.error.status === 401) limiter?.recordFailure(clientAddress);
         return result;
       }
-      const scoped = checkScopes(result.context, [...scopes, ...routeScopes]);
+      const scoped = checkScopes(result.context, required);
       return scoped.ok ? result : scoped;
     },
   };

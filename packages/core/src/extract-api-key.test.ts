@@ -173,11 +173,29 @@ describe('extractApiKey', () => {
     );
   });
 
-  it('hands back any single non-blank value unchanged but for trimming; the format is checked later', () => {
+  it('reads a comma-joined value (how Node and Web Headers join a repeated header) as more than one key', () => {
+    const [a, b] = [generateApiKey(), generateApiKey()];
+    for (const headers of [
+      { 'x-api-key': `${a}, ${b}` },
+      new Headers([
+        ['x-api-key', a],
+        ['x-api-key', b],
+      ]),
+    ]) {
+      const result = extractApiKey(headers);
+      expect(!result.ok && result.error.message).toBe('More than one API key was sent');
+      expect(!result.ok && result.error.code).toBe('invalid_api_key');
+    }
+  });
+
+  it('hands back any single non-blank value without a comma, unchanged but for trimming; the format is checked later', () => {
     fc.assert(
-      fc.property(nonBlank, (value) => {
-        expect(extractApiKey({ 'x-api-key': value })).toEqual({ ok: true, key: value.trim() });
-      }),
+      fc.property(
+        nonBlank.filter((v) => !v.includes(',')),
+        (value) => {
+          expect(extractApiKey({ 'x-api-key': value })).toEqual({ ok: true, key: value.trim() });
+        },
+      ),
     );
   });
 

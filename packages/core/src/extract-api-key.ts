@@ -75,7 +75,9 @@ export function extractApiKey(
 ): { ok: true; key: string } | { ok: false; error: ApiKeyError } {
   const found = readHeader(headers, header);
   if (found.kind === 'absent') return { ok: false, error: new ApiKeyError('missing_api_key') };
-  if (found.kind === 'many') {
+  // Node's IncomingMessage and Web Headers join a repeated header into 'a, b'. A key never
+  // holds a comma, so a comma means more than one value was sent.
+  if (found.kind === 'many' || found.value.includes(',')) {
     return { ok: false, error: new ApiKeyError('invalid_api_key', { message: 'More than one API key was sent' }) };
   }
   return { ok: true, key: found.value };

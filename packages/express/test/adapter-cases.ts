@@ -96,6 +96,7 @@ const errorBody = (code: string, message: string) => `{"error":{"code":"${code}"
 export const BODIES = {
   missing: errorBody('missing_api_key', 'Missing API key'),
   invalid: errorBody('invalid_api_key', 'Invalid API key'),
+  duplicated: errorBody('invalid_api_key', 'More than one API key was sent'),
   inactive: errorBody('inactive_api_key', 'API key is inactive'),
   expired: errorBody('expired_api_key', 'API key has expired'),
   environment: errorBody('environment_mismatch', 'API key does not belong to this environment'),
@@ -156,12 +157,12 @@ export const ADAPTER_CASES: AdapterCase[] = [
     handlerRuns: false,
   },
   {
-    // Node joins repeated header lines with ", " before any framework sees them; the joined
-    // value is never a key, so every adapter answers the same invalid_api_key.
+    // Node joins repeated header lines with ", " before any framework sees them; core reads
+    // the comma (never part of a key) as more than one value.
     name: 'duplicated header',
     request: (f) => ({ path: '/protected', headers: key([f.keys.valid, f.keys.valid]) }),
     status: 401,
-    body: () => BODIES.invalid,
+    body: () => BODIES.duplicated,
     handlerRuns: false,
   },
   {

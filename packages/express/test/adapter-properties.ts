@@ -31,6 +31,7 @@ const apiKeyHeader = fc.oneof(keyLike, fc.array(keyLike, { minLength: 2, maxLeng
 const REFUSALS: Record<string, number> = {
   [BODIES.missing]: 401,
   [BODIES.invalid]: 401,
+  [BODIES.duplicated]: 401,
   [BODIES.tooMany]: 429,
   [BODIES.environment]: 403,
 };

@@ -26,6 +26,24 @@ describe('apiKeyAuth (fastify)', () => {
     expect(defaultExport).toBe(apiKeyAuth);
   });
 
+  it('stops listening to the store when the app closes', async () => {
+    const store = new MemoryKeyStore();
+    let listening = 0;
+    const watch = store.watch.bind(store);
+    store.watch = (listener) => {
+      listening += 1;
+      const stop = watch(listener);
+      return () => {
+        listening -= 1;
+        return stop();
+      };
+    };
+    const app = await build({ store });
+    expect(listening).toBe(1);
+    await app.close();
+    expect(listening).toBe(0);
+  });
+
   it('refuses to start without a store, naming the option', async () => {
     await expect(build({} as ApiKeyAuthOptions)).rejects.toThrow(/options\.store/);
   });

@@ -1,4 +1,4 @@
-import { ApiKeyError, type ApiKeyGuardOptions, createApiKeyGuard, validateScopes } from '@keyward/core';
+import { type ApiKeyError, type ApiKeyGuardOptions, createApiKeyGuard, validateScopes } from '@keyward/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendApiKeyError } from './send-api-key-error.js';
@@ -24,6 +24,9 @@ const plugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (fastify, options) =
     throw new TypeError(`${CALLER}: options.onError must be a function`);
   }
   fastify.decorateRequest('apiKey', null);
+  // The authenticator listens to the store's changes; an app that closes must stop listening,
+  // or every app built on a long-lived store would leave a listener behind.
+  fastify.addHook('onClose', async () => guard.close());
   // A typo in a route's scopes would otherwise only show as 403s in production.
   fastify.addHook('onRoute', (route) => {
     const scopes = route.config?.scopes;
@@ -35,13 +38,11 @@ const plugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (fastify, options) =
     if (config?.apiKeyAuth === false) return;
     const scopes = config?.scopes ?? [];
     const result = await guard.check({ headers: request.headers, clientAddress: request.ip, scopes });
-    if (result.ok && (result.context !== null || scopes.length === 0)) {
+    if (result.ok) {
       request.apiKey = result.context;
       return;
     }
-    // Optional mode lets a keyless request through before scopes are looked at; a route that
-    // names scopes still needs a key, exactly as requireScopes does.
-    const error = result.ok ? new ApiKeyError('missing_api_key') : result.error;
+    const { error } = result;
     if (onError) await onError(error, request, reply);
     if (!reply.sent) sendApiKeyError(reply, error);
     return reply;
