@@ -28,7 +28,10 @@ if (url) {
   try {
     const server = await createPostgresKeyStore({ connectionString: url });
     stores.push(server);
-    variants.push(await variant('PostgreSQL, cache on', server, true), await variant('PostgreSQL, cache off', server, false));
+    variants.push(
+      await variant('PostgreSQL, cache on', server, true),
+      await variant('PostgreSQL, cache off', server, false),
+    );
   } catch (err) {
     console.log(`PostgreSQL rows left out: ${err.message}`);
   }
