@@ -40,6 +40,7 @@ describe('the public surface', () => {
         'parseListOptions',
         'parseRotateOptions',
         'parseUpdateApiKeyInput',
+        'planRotation',
         'prepareApiKey',
         'readHeader',
         'scopeSchema',

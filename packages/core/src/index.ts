@@ -71,7 +71,9 @@ export {
   parseListOptions,
   parseRotateOptions,
   parseUpdateApiKeyInput,
+  planRotation,
   prepareApiKey,
+  type RotationPlan,
   scopeSchema,
   toApiKeyRecord,
 } from './key-store-input.js';

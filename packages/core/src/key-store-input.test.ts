@@ -9,6 +9,7 @@ import {
   parseListOptions,
   parseRotateOptions,
   parseUpdateApiKeyInput,
+  planRotation,
   prepareApiKey,
   scopeSchema,
   toApiKeyRecord,
@@ -105,5 +106,49 @@ describe('prepareApiKey and toApiKeyRecord', () => {
 
   it('refuses bad input before making a key', () => {
     expect(() => prepareApiKey({ tenantId: 't' })).toThrow(/Invalid key input/);
+  });
+});
+
+describe('planRotation', () => {
+  const now = new Date('2030-01-01T00:00:00Z');
+  const old = {
+    id: 'key_old',
+    hash: 'a'.repeat(64),
+    name: 'ci',
+    type: 'private_key' as const,
+    displayId: 'abcdef***00',
+    tenantId: 't',
+    environmentId: 'e',
+    userId: 'u',
+    scopes: ['keys:read'],
+    active: true,
+    expiresAt: null,
+    lastUsedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+
+  it('gives the successor what the old key was, and revokes the old one at once with no grace', () => {
+    const plan = planRotation(old, 0, now);
+    expect(plan.successor).toEqual({
+      tenantId: 't',
+      environmentId: 'e',
+      userId: 'u',
+      name: 'ci',
+      scopes: ['keys:read'],
+      expiresAt: null,
+    });
+    expect(plan.successor.scopes).not.toBe(old.scopes);
+    expect(plan.oldKeyExpiresAt).toBeNull();
+  });
+
+  it('lets the old key expire at the end of the grace period, never later than it would have', () => {
+    expect(planRotation(old, 60, now).oldKeyExpiresAt).toEqual(new Date('2030-01-01T00:01:00Z'));
+    const soon = new Date('2030-01-01T00:00:30Z');
+    expect(planRotation({ ...old, expiresAt: soon }, 60, now).oldKeyExpiresAt).toEqual(soon);
+    const late = new Date('2031-01-01T00:00:00Z');
+    expect(planRotation({ ...old, expiresAt: late }, 60, now).oldKeyExpiresAt).toEqual(
+      new Date('2030-01-01T00:01:00Z'),
+    );
   });
 });

@@ -145,3 +145,31 @@ export function toApiKeyRecord(stored: StoredApiKey): ApiKeyRecord {
   const { hash: _hash, ...record } = stored;
   return { ...record, scopes: [...record.scopes] };
 }
+
+/** What a rotation does, for store implementations (see {@link planRotation}). */
+export interface RotationPlan {
+  /** The new key's input: the old key's tenant, environment, user, name, scopes and expiry. */
+  successor: CreateApiKeyInput & { scopes: string[] };
+  /** When the old key stops working, or `null` to revoke it at once (no grace period). */
+  oldKeyExpiresAt: Date | null;
+}
+
+/**
+ * The one rule of rotation every store follows: the successor inherits what the old key was,
+ * and the old key is revoked at once or expires at the end of the grace period, which only
+ * ever shortens its life, never extends it.
+ */
+export function planRotation(old: StoredApiKey, gracePeriodSeconds: number, now: Date): RotationPlan {
+  const successor = {
+    tenantId: old.tenantId,
+    environmentId: old.environmentId,
+    userId: old.userId,
+    name: old.name,
+    scopes: [...old.scopes],
+    expiresAt: old.expiresAt,
+  };
+  if (gracePeriodSeconds === 0) return { successor, oldKeyExpiresAt: null };
+  const graceEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
+  const oldKeyExpiresAt = old.expiresAt !== null && old.expiresAt <= graceEnd ? old.expiresAt : graceEnd;
+  return { successor, oldKeyExpiresAt };
+}

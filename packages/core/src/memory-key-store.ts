@@ -20,6 +20,7 @@ import {
   parseListOptions,
   parseRotateOptions,
   parseUpdateApiKeyInput,
+  planRotation,
   prepareApiKey,
   toApiKeyRecord,
 } from './key-store-input.js';
@@ -176,19 +177,12 @@ export class MemoryKeyStore implements ManagedKeyStore {
     const old = this.#find(scope, id);
     if (!old) return null;
     const now = this.#now();
-    const created = await this.create({
-      tenantId: old.tenantId,
-      environmentId: old.environmentId,
-      userId: old.userId,
-      name: old.name,
-      scopes: old.scopes,
-      expiresAt: old.expiresAt,
-    });
-    if (gracePeriodSeconds === 0) {
+    const plan = planRotation(old, gracePeriodSeconds, now);
+    const created = await this.create(plan.successor);
+    if (plan.oldKeyExpiresAt === null) {
       await this.revoke(scope, id);
     } else {
-      const graceEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
-      if (old.expiresAt === null || old.expiresAt > graceEnd) old.expiresAt = graceEnd;
+      old.expiresAt = plan.oldKeyExpiresAt;
       old.updatedAt = now;
       this.#emit({ hash: old.hash });
     }

@@ -11,6 +11,7 @@ import {
   parseListOptions,
   parseRotateOptions,
   parseUpdateApiKeyInput,
+  planRotation,
   prepareApiKey,
   type RotateApiKeyOptions,
   type StoredApiKey,
@@ -301,25 +302,13 @@ class SqlKeyStore implements PostgresKeyStore {
       const { rows } = await tx.query<KeyRow>(GET_IN_SCOPE_FOR_UPDATE, [id, tenantId, environmentId]);
       if (!rows[0]) return null;
       const old = rowToStoredApiKey(rows[0]);
-      const created = prepareApiKey(
-        {
-          tenantId: old.tenantId,
-          environmentId: old.environmentId,
-          userId: old.userId,
-          name: old.name,
-          scopes: old.scopes,
-          expiresAt: old.expiresAt,
-        },
-        now,
-      );
+      const plan = planRotation(old, gracePeriodSeconds, now);
+      const created = prepareApiKey(plan.successor, now);
       await tx.query(INSERT_KEY, storedApiKeyToParams(created.record));
-      if (gracePeriodSeconds === 0) {
+      if (plan.oldKeyExpiresAt === null) {
         await tx.query(DELETE_KEY, [old.id, tenantId, environmentId]);
       } else {
-        const graceEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
-        // The grace period only shortens a key's life, never extends it.
-        const expiresAt = old.expiresAt !== null && old.expiresAt <= graceEnd ? old.expiresAt : graceEnd;
-        await tx.query(EXPIRE_KEY, [old.id, expiresAt, now]);
+        await tx.query(EXPIRE_KEY, [old.id, plan.oldKeyExpiresAt, now]);
       }
       return { oldHash: old.hash, created };
     });
