@@ -35,6 +35,16 @@ describe('hasScopes', () => {
 });
 
 describe('checkScopes', () => {
+  it('is 401 missing_api_key without a context, whatever is required', () => {
+    for (const context of [null, undefined]) {
+      for (const required of [[], ['keys:read']]) {
+        const result = checkScopes(context, required);
+        expect(!result.ok && result.error.code).toBe('missing_api_key');
+        expect(!result.ok && result.error.status).toBe(401);
+      }
+    }
+  });
+
   it('is ok when the context holds the required scopes', () => {
     expect(checkScopes({ scopes: ['keys:read'] }, ['keys:read'])).toEqual({ ok: true });
     expect(checkScopes({ scopes: [] }, [])).toEqual({ ok: true });

@@ -1,4 +1,4 @@
-import { ApiKeyError, checkScopes, validateScopes } from '@keyward/core';
+import { checkScopes, validateScopes } from '@keyward/core';
 import type { RequestHandler } from 'express';
 import { sendApiKeyError } from './send-api-key-error.js';
 
@@ -13,9 +13,7 @@ import { sendApiKeyError } from './send-api-key-error.js';
 export function requireScopes(...scopes: string[]): RequestHandler {
   const required = validateScopes(scopes, 'requireScopes');
   return (req, res, next) => {
-    const result = req.apiKey
-      ? checkScopes(req.apiKey, required)
-      : { ok: false, error: new ApiKeyError('missing_api_key') };
+    const result = checkScopes(req.apiKey, required);
     if (result.ok) next();
     else sendApiKeyError(res, result.error);
   };

@@ -1,4 +1,4 @@
-import { type ApiKeyContext, ApiKeyError, checkScopes, validateScopes } from '@keyward/core';
+import { checkScopes, validateScopes } from '@keyward/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendApiKeyError } from './send-api-key-error.js';
 
@@ -15,8 +15,7 @@ export function requireScopes(
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
   const required = validateScopes(scopes, 'requireScopes');
   return async (request, reply) => {
-    const context: ApiKeyContext | null = request.apiKey ?? null;
-    const result = context ? checkScopes(context, required) : { ok: false, error: new ApiKeyError('missing_api_key') };
+    const result = checkScopes(request.apiKey, required);
     // Returning the reply tells Fastify the response is sent and the handler must not run.
     return result.ok ? undefined : sendApiKeyError(reply, result.error);
   };

@@ -1,4 +1,4 @@
-import { ApiKeyError, checkScopes, validateScopes } from '@keyward/core';
+import { checkScopes, validateScopes } from '@keyward/core';
 import type { Middleware } from 'koa';
 import type { ApiKeyState } from './api-key-auth.js';
 import { sendApiKeyError } from './send-api-key-error.js';
@@ -14,8 +14,7 @@ import { sendApiKeyError } from './send-api-key-error.js';
 export function requireScopes(...scopes: string[]): Middleware<ApiKeyState> {
   const required = validateScopes(scopes, 'requireScopes');
   return async (ctx, next) => {
-    const { apiKey } = ctx.state;
-    const result = apiKey ? checkScopes(apiKey, required) : { ok: false, error: new ApiKeyError('missing_api_key') };
+    const result = checkScopes(ctx.state.apiKey, required);
     if (result.ok) return next();
     sendApiKeyError(ctx, result.error);
   };
