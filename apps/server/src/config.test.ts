@@ -28,7 +28,20 @@ describe('loadConfig', () => {
       production: false,
       devKey: true,
       logLevel: 'info',
+      trustProxy: false,
     });
+  });
+
+  it('reads KEYWARD_TRUST_PROXY as a boolean, a hop count or a list of proxies, and refuses anything else', () => {
+    const trust = (value: string) => loadConfig({ KEYWARD_TRUST_PROXY: value }, { cwd: '/srv' }).trustProxy;
+    expect(trust('true')).toBe(true);
+    expect(trust('false')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 127.0.0.1')).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(trust('::1')).toBe('::1');
+    for (const bad of ['yes please', 'proxy.example.com', 'x1', '-1']) {
+      expect(() => trust(bad)).toThrow(/^KEYWARD_TRUST_PROXY: /);
+    }
   });
 
   it('reads every variable', () => {

@@ -17,6 +17,11 @@ export interface ServerConfig {
   /** Whether the development key is accepted. */
   devKey: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Fastify's `trustProxy`: whom to believe about the client address (`X-Forwarded-For`), so
+   * that the failure limit counts real clients behind a load balancer. Default `false`.
+   */
+  trustProxy: boolean | number | string;
 }
 
 /** A setting the server cannot start with. The message says which and why. */
@@ -58,6 +63,18 @@ const envSchema = z.object({
   KEYWARD_CONFIG: z.preprocess(blankToUndefined, z.string().optional()),
   KEYWARD_DEV_KEY: flag,
   NODE_ENV: z.string().optional(),
+  // `true`, `false`, a hop count, or a comma-separated list of proxy addresses or CIDR ranges.
+  KEYWARD_TRUST_PROXY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^(true|false|\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/,
+        'must be true, false, a hop count, or a comma-separated list of proxy addresses or CIDR ranges',
+      )
+      .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+      .default(false),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -114,6 +131,7 @@ export function loadConfig(
     production,
     devKey: !production && e.KEYWARD_DEV_KEY !== false,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.KEYWARD_TRUST_PROXY,
   };
 }
 

@@ -32,6 +32,11 @@ async function main(): Promise<void> {
     staticKeys: config.staticKeys ?? undefined,
     devKey: config.devKey,
     logger: { level: config.logLevel },
+    // A hop count trusts that many proxies in front, as proxy-addr counts them.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
   });
 
   let stopping = false;

@@ -42,13 +42,14 @@ describe('main.js start-up', () => {
     expect(second.output).toMatch(/keys\[0\] is the public development key/);
   });
 
-  it('in production refuses the development key, takes static keys, and stops cleanly on SIGTERM', async () => {
+  it('in production refuses the development key, takes static keys, trusts the proxy it is told to, and stops cleanly on SIGTERM', async () => {
     const staticKey = generateApiKey();
     const path = writeConfig('prod.json', { keys: [entry(hashApiKey(staticKey), 'ci')] });
     const server = await startServer({
       NODE_ENV: 'production',
       KEYWARD_CONFIG: path,
       KEYWARD_DATA_DIR: join(dir, 'prod'),
+      KEYWARD_TRUST_PROXY: '1',
     });
     try {
       const dev = await fetch(`${server.url}/v1/me`, { headers: { 'x-api-key': DEV_API_KEY } });
@@ -62,6 +63,14 @@ describe('main.js start-up', () => {
         name: 'ci',
         scopes: ['keys:read'],
       });
+      // Behind one trusted proxy the failure limit counts the forwarded client, so one client
+      // guessing keys does not lock out another that comes through the same proxy.
+      const guess = (client: string, key = generateApiKey()) =>
+        fetch(`${server.url}/v1/me`, { headers: { 'x-api-key': key, 'x-forwarded-for': client } });
+      let status = 0;
+      for (let i = 0; i < 25 && status !== 429; i++) status = (await guess('203.0.113.7')).status;
+      expect(status).toBe(429);
+      expect((await guess('203.0.113.8', staticKey)).status).toBe(200);
     } finally {
       server.child.kill('SIGTERM');
     }
