@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_API_KEY, generateApiKey, hashApiKey } from '@keyward/core';
@@ -78,5 +79,51 @@ describe('main.js start-up', () => {
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(server.output()).toContain('shutting down');
     expect(server.output()).not.toContain(staticKey);
+  }, 180_000);
+
+  it('finishes a request in flight when SIGTERM arrives, then exits 0', async () => {
+    const server = await startServer({ KEYWARD_DATA_DIR: join(dir, 'drain') });
+    const waitForOutput = async (text: string) => {
+      for (let i = 0; i < 600 && !server.output().includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(server.output()).toContain(text);
+    };
+    let terminated = false;
+    try {
+      const body = JSON.stringify({ name: 'in-flight' });
+      const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(
+          `${server.url}/v1/secrets/api/keys`,
+          {
+            method: 'POST',
+            headers: {
+              'x-api-key': DEV_API_KEY,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', reject);
+        // Half the body now: the request is under way (authenticated on its headers) but unfinished.
+        req.write(body.slice(0, 5));
+        void (async () => {
+          await waitForOutput('"url":"/v1/secrets/api/keys"');
+          terminated = server.child.kill('SIGTERM');
+          await waitForOutput('shutting down');
+          req.end(body.slice(5));
+        })().catch(reject);
+      });
+      const { status, text } = await response;
+      expect(status).toBe(201);
+      expect(JSON.parse(text).secret.name).toBe('in-flight');
+    } finally {
+      // A second SIGTERM means "stop now" (exit 1): send one only if the test did not.
+      if (!terminated) server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toEqual({ code: 0, signal: null });
   }, 180_000);
 });
