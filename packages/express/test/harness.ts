@@ -1,9 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
-import supertest from 'supertest';
 import { apiKeyAuth, requireScopes } from '../src/index.js';
 import type { AdapterFactory } from './adapter-cases.js';
+import { serveHarness } from './serve-harness.js';
 
 /** The shared harness on Express, driven through supertest over one listening server. */
 export const createExpressHarness: AdapterFactory = async ({ customOnError, ...options }) => {
@@ -24,19 +22,5 @@ export const createExpressHarness: AdapterFactory = async ({ customOnError, ...o
   );
   app.get('/protected', handler);
   app.get('/scoped', requireScopes('keys:write'), handler);
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const agent = supertest(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  return {
-    get handlerRuns() {
-      return runs;
-    },
-    async send({ path, headers = {} }) {
-      let request = agent.get(path);
-      for (const [name, value] of Object.entries(headers)) request = request.set(name, value as string);
-      const response = await request;
-      return { status: response.status, headers: response.headers, body: response.text };
-    },
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
-  };
+  return serveHarness(app, () => runs);
 };
