@@ -1,31 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { errorBody, JSON_HEADERS, setup } from '../test/helpers.js';
-import { isKeywardError, type KeywardError } from './errors.js';
+import { describe, expect, it } from 'vitest';
+import { errorBody, failure, JSON_HEADERS, setup, trackAgents } from '../test/helpers.js';
 
 // Retries are tested with the sleep recorded instead of waited and the jitter fixed at 0.5, so
 // with the default base of 250 ms the waits are 125, 250, 500 ... and nothing runs in real time.
 
-let agents: { assertNoPendingInterceptors(): void; close(): Promise<void> }[] = [];
-function track<T extends ReturnType<typeof setup>>(env: T): T {
-  agents.push(env.agent);
-  return env;
-}
-afterEach(async () => {
-  // Taken first, so that one failing test does not fail every later one's afterEach.
-  const current = agents;
-  agents = [];
-  for (const agent of current) await agent.close();
-  for (const agent of current) agent.assertNoPendingInterceptors();
-});
-
-async function failure(promise: Promise<unknown>): Promise<KeywardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isKeywardError(err)) throw new Error(`expected a KeywardError, got ${String(err)}`);
-  return err;
-}
+const track = trackAgents();
 
 const OK = { ok: true };
 const unavailable = errorBody('auth_unavailable', 'Authentication is temporarily unavailable');

@@ -1,31 +1,22 @@
 import { ERROR_CODES } from '@keyward/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CAMEL_KEY, errorBody, JSON_HEADERS, KEY, ORIGIN, setup, WIRE_KEY } from '../test/helpers.js';
+import {
+  CAMEL_KEY,
+  errorBody,
+  failure,
+  JSON_HEADERS,
+  KEY,
+  ORIGIN,
+  setup,
+  trackAgents,
+  WIRE_KEY,
+} from '../test/helpers.js';
 import { createClient, KeywardClient } from './client.js';
-import { isKeywardError, type KeywardError } from './errors.js';
 
-let agents: { assertNoPendingInterceptors(): void; close(): Promise<void> }[] = [];
-function track<T extends ReturnType<typeof setup>>(env: T): T {
-  agents.push(env.agent);
-  return env;
-}
-afterEach(async () => {
-  // Taken first, so that one failing test does not fail every later one's afterEach.
-  const current = agents;
-  agents = [];
-  for (const agent of current) await agent.close();
-  for (const agent of current) agent.assertNoPendingInterceptors();
+const track = trackAgents();
+afterEach(() => {
   vi.unstubAllEnvs();
 });
-
-async function failure(promise: Promise<unknown>): Promise<KeywardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isKeywardError(err)) throw new Error(`expected a KeywardError, got ${String(err)}`);
-  return err;
-}
 
 const ME = {
   key_id: 'key_1',

@@ -2,15 +2,8 @@
 // 8601 strings, exactly as the server sent them: no time zone or precision is lost, the objects
 // survive JSON.stringify unchanged, and `new Date(value)` is one call away.
 
-/** What `GET /v1/me` answers: the context of the key the client sends. */
-export interface ApiKeyContext {
-  keyId: string;
-  tenantId: string;
-  environmentId: string;
-  userId: string | null;
-  scopes: string[];
-  name: string;
-}
+/** What `GET /v1/me` answers: the context of the key the client sends, as core defines it. */
+export type { ApiKeyContext } from '@keyward/core';
 
 /** A key's record as the server lists it. Never contains the key itself. */
 export interface ApiKey {

@@ -1,7 +1,9 @@
 import { DEV_API_KEY } from '@keyward/core';
 import { MockAgent } from 'undici';
+import { afterEach } from 'vitest';
 import { createClient, type KeywardClient } from '../src/client.js';
 import type { ClientOptions } from '../src/client-options.js';
+import { isKeywardError, type KeywardError } from '../src/errors.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
 export const KEY = DEV_API_KEY;
@@ -109,4 +111,33 @@ export function setup(options: ClientOptions = {}) {
 /** The wire error body of DESIGN.md section 3. */
 export function errorBody(code: string, message = 'something') {
   return { error: { code, message } };
+}
+
+/** The KeywardError `promise` rejects with; throws when it resolves or rejects with anything else. */
+export async function failure(promise: Promise<unknown>): Promise<KeywardError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isKeywardError(err)) throw new Error(`expected a KeywardError, got ${String(err)}`);
+  return err;
+}
+
+/**
+ * Returns `track(env)`, which registers a {@link setup} environment's MockAgent to be closed
+ * after each test and checked for interceptors that no request used.
+ */
+export function trackAgents(): <T extends ReturnType<typeof setup>>(env: T) => T {
+  let agents: { assertNoPendingInterceptors(): void; close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    // Taken first, so that one failing test does not fail every later one's afterEach.
+    const current = agents;
+    agents = [];
+    for (const agent of current) await agent.close();
+    for (const agent of current) agent.assertNoPendingInterceptors();
+  });
+  return (env) => {
+    agents.push(env.agent);
+    return env;
+  };
 }

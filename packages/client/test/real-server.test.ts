@@ -2,8 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type KeywardClient } from '../src/client.js';
-import { isKeywardError, type KeywardError } from '../src/errors.js';
-import { KEY } from './helpers.js';
+import { failure, KEY } from './helpers.js';
 
 // The real undici path, end to end: the client's own Agent against node:http on port 0.
 
@@ -33,15 +32,6 @@ async function stop(server: Server): Promise<void> {
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_real', ...headers });
   res.end(JSON.stringify(body));
-}
-
-async function failure(promise: Promise<unknown>): Promise<KeywardError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isKeywardError(err)) throw new Error(`expected a KeywardError, got ${String(err)}`);
-  return err;
 }
 
 let main: Awaited<ReturnType<typeof listen>>;
