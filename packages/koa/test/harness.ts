@@ -4,32 +4,39 @@ import type { AdapterFactory } from '../../express/test/adapter-cases.js';
 import { serveHarness } from '../../express/test/serve-harness.js';
 import { type ApiKeyState, apiKeyAuth, requireScopes } from '../src/index.js';
 
-/** The shared harness on Koa, driven through supertest over one listening `app.callback()` server. */
-export const createKoaHarness: AdapterFactory = async ({ customOnError, ...options }) => {
-  let runs = 0;
-  const app = new Koa<ApiKeyState>();
-  app.proxy = true;
-  const handler = (ctx: ParameterizedContext<ApiKeyState>) => {
-    runs += 1;
-    ctx.body = { apiKey: ctx.state.apiKey ?? null };
-  };
-  // Routed before the middleware: the Koa way to leave a route open.
-  const open = new Router<ApiKeyState>().get('/public', handler);
-  const guarded = new Router<ApiKeyState>()
-    .get('/protected', handler)
-    .get('/scoped', requireScopes('keys:write'), handler);
-  app.use(open.routes());
-  app.use(
-    apiKeyAuth({
-      ...options,
-      ...(customOnError && {
-        onError: (err, ctx) => {
-          ctx.status = 418;
-          ctx.body = { custom: err.code };
-        },
+/**
+ * The shared harness on Koa, driven through supertest over one listening `app.callback()`
+ * server. `KoaClass` is Koa 3 by default, Koa 2 (the `koa2` alias) to prove the peer range.
+ */
+export function koaHarness(KoaClass: typeof Koa = Koa): AdapterFactory {
+  return async ({ customOnError, ...options }) => {
+    let runs = 0;
+    const app = new KoaClass<ApiKeyState>();
+    app.proxy = true;
+    const handler = (ctx: ParameterizedContext<ApiKeyState>) => {
+      runs += 1;
+      ctx.body = { apiKey: ctx.state.apiKey ?? null };
+    };
+    // Routed before the middleware: the Koa way to leave a route open.
+    const open = new Router<ApiKeyState>().get('/public', handler);
+    const guarded = new Router<ApiKeyState>()
+      .get('/protected', handler)
+      .get('/scoped', requireScopes('keys:write'), handler);
+    app.use(open.routes());
+    app.use(
+      apiKeyAuth({
+        ...options,
+        ...(customOnError && {
+          onError: (err, ctx) => {
+            ctx.status = 418;
+            ctx.body = { custom: err.code };
+          },
+        }),
       }),
-    }),
-  );
-  app.use(guarded.routes());
-  return serveHarness(app.callback(), () => runs);
-};
+    );
+    app.use(guarded.routes());
+    return serveHarness(app.callback(), () => runs);
+  };
+}
+
+export const createKoaHarness = koaHarness();
