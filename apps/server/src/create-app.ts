@@ -8,9 +8,8 @@ import {
   type KeyConfig,
   type ManagedKeyStore,
   MemoryKeyStore,
-  toErrorResponse,
 } from '@keyward/core';
-import apiKeyAuth from '@keyward/fastify';
+import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { buildOpenApiDocument } from './openapi.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -131,13 +130,9 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const apiError = toApiError(err);
     if (apiError.code === 'internal_error') request.log.error({ err }, 'request failed');
-    const response = toErrorResponse(apiError);
-    return reply.code(response.status).headers(response.headers).send(response.body);
+    return sendApiKeyError(reply, apiError);
   });
-  app.setNotFoundHandler((_request, reply) => {
-    const response = toErrorResponse(new ApiKeyError('not_found'));
-    return reply.code(response.status).headers(response.headers).send(response.body);
-  });
+  app.setNotFoundHandler((_request, reply) => sendApiKeyError(reply, new ApiKeyError('not_found')));
 
   app.register(apiKeyAuth, {
     store: chainKeyStores(staticStore, store),

@@ -20,4 +20,5 @@ export type { ApiKeyContext, ApiKeyError, ErrorCode } from '@keyward/core';
 export { isApiKeyError } from '@keyward/core';
 export { type ApiKeyAuthOptions, type ApiKeyErrorHandler, apiKeyAuth } from './plugin.js';
 export { requireScopes } from './require-scopes.js';
+export { sendApiKeyError } from './send-api-key-error.js';
 export default apiKeyAuth;

@@ -1,7 +1,7 @@
-import { isApiKeyError, MemoryKeyStore } from '@keyward/core';
+import { ApiKeyError, isApiKeyError, MemoryKeyStore } from '@keyward/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import defaultExport, { type ApiKeyAuthOptions, apiKeyAuth } from './index.js';
+import defaultExport, { type ApiKeyAuthOptions, apiKeyAuth, sendApiKeyError } from './index.js';
 
 const base = { tenantId: 't_1', environmentId: 'prod', userId: null };
 const MISSING = '{"error":{"code":"missing_api_key","message":"Missing API key"}}';
@@ -42,6 +42,22 @@ describe('apiKeyAuth (fastify)', () => {
     expect(listening).toBe(1);
     await app.close();
     expect(listening).toBe(0);
+  });
+
+  it("exports sendApiKeyError for an app's own handlers, rendering exactly as the plugin does", async () => {
+    const app = Fastify();
+    apps.push(app);
+    app.setNotFoundHandler((_request, reply) => sendApiKeyError(reply, new ApiKeyError('not_found')));
+    app.get('/slow-down', (_request, reply) =>
+      sendApiKeyError(reply, new ApiKeyError('too_many_requests', { retryAfterSeconds: 7 })),
+    );
+    const missing = await app.inject({ url: '/nowhere' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(missing.body).toBe('{"error":{"code":"not_found","message":"Not found"}}');
+    const limited = await app.inject({ url: '/slow-down' });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('7');
   });
 
   it('refuses to start without a store, naming the option', async () => {
