@@ -16,13 +16,13 @@ import type {
   ApiKey,
   ApiKeyContext,
   ApiKeyPage,
-  CreateApiKeyParams,
+  CreateApiKeyInput,
   CreatedApiKey,
-  ListApiKeysParams,
+  ListApiKeysInput,
   QueryValue,
-  RequestParams,
-  RotateApiKeyParams,
-  UpdateApiKeyParams,
+  RequestInput,
+  RotateApiKeyInput,
+  UpdateApiKeyInput,
 } from './types.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -146,7 +146,7 @@ export class KeywardClient {
    *   method: 'POST', path: '/v1/portal/sessions', body: { customerId: 'cus_1' },
    * });
    */
-  async request<T = unknown>(params: RequestParams): Promise<T> {
+  async request<T = unknown>(params: RequestInput): Promise<T> {
     return (await this.#call(params)) as T;
   }
 
@@ -173,7 +173,7 @@ export class KeywardClient {
     return `KeywardClient ${inspect(this.toJSON(), options)}`;
   }
 
-  async #call(params: RequestParams, validate?: (body: unknown) => boolean): Promise<unknown> {
+  async #call(params: RequestInput, validate?: (body: unknown) => boolean): Promise<unknown> {
     const response = await this.#send(params);
     if (validate !== undefined && !validate(response.body)) {
       throw new KeywardError(
@@ -189,7 +189,7 @@ export class KeywardClient {
     return response.body;
   }
 
-  async #send(params: RequestParams): Promise<ReadResponse & { request: KeywardErrorRequest }> {
+  async #send(params: RequestInput): Promise<ReadResponse & { request: KeywardErrorRequest }> {
     if (typeof params !== 'object' || params === null) throw new TypeError('request: params must be an object');
     const { method: rawMethod, signal } = params;
     if (typeof rawMethod !== 'string' || !TOKEN.test(rawMethod))
@@ -445,7 +445,7 @@ export class KeywardClient {
   }
 }
 
-type Call = (params: RequestParams, validate?: (body: unknown) => boolean) => Promise<unknown>;
+type Call = (params: RequestInput, validate?: (body: unknown) => boolean) => Promise<unknown>;
 
 /**
  * The key management routes (`/v1/secrets/api/keys`). Reached as `client.keys`. A key can only
@@ -461,7 +461,7 @@ export class KeyManagement {
   }
 
   /** One page of keys, newest first. */
-  async list(params: ListApiKeysParams = {}, options: CallOptions = {}): Promise<ApiKeyPage> {
+  async list(params: ListApiKeysInput = {}, options: CallOptions = {}): Promise<ApiKeyPage> {
     const query = { limit: params.limit, offset: params.offset };
     return (await this.#call({ ...options, method: 'GET', path: KEYS_PATH, query }, isPageBody)) as ApiKeyPage;
   }
@@ -470,7 +470,7 @@ export class KeyManagement {
    * Issues a key. Not retried (a retry could issue two). The plaintext `key` is in the result this
    * once: store it now.
    */
-  async create(params: CreateApiKeyParams, options: CallOptions = {}): Promise<CreatedApiKey> {
+  async create(params: CreateApiKeyInput, options: CallOptions = {}): Promise<CreatedApiKey> {
     if (!isObject(params)) throw new TypeError('keys.create: params must be an object with a name');
     const body = {
       name: params.name,
@@ -492,7 +492,7 @@ export class KeyManagement {
   }
 
   /** Renames, deactivates (`active: false`) or reactivates a key. */
-  async update(id: string, params: UpdateApiKeyParams, options: CallOptions = {}): Promise<ApiKey> {
+  async update(id: string, params: UpdateApiKeyInput, options: CallOptions = {}): Promise<ApiKey> {
     const path = `${KEYS_PATH}/${checkId('update', id)}`;
     if (!isObject(params)) throw new TypeError('keys.update: params must be an object');
     const body = { name: params.name, active: params.active };
@@ -509,7 +509,7 @@ export class KeyManagement {
   }
 
   /** Issues a new key in place of this one; the old one works for `gracePeriodSeconds` more. Not retried. */
-  async rotate(id: string, params: RotateApiKeyParams = {}, options: CallOptions = {}): Promise<CreatedApiKey> {
+  async rotate(id: string, params: RotateApiKeyInput = {}, options: CallOptions = {}): Promise<CreatedApiKey> {
     const path = `${KEYS_PATH}/${checkId('rotate', id)}/rotate`;
     if (!isObject(params)) throw new TypeError('keys.rotate: params must be an object');
     const body = { gracePeriodSeconds: params.gracePeriodSeconds };

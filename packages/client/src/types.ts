@@ -47,7 +47,7 @@ export interface CreatedApiKey {
 }
 
 /** Input of `client.keys.create`. */
-export interface CreateApiKeyParams {
+export interface CreateApiKeyInput {
   name: string;
   /** A subset of the calling key's scopes. Default: the server's default. */
   scopes?: string[];
@@ -58,7 +58,7 @@ export interface CreateApiKeyParams {
 }
 
 /** Input of `client.keys.list`. */
-export interface ListApiKeysParams {
+export interface ListApiKeysInput {
   /** 1 to 100; the server's default is 50. */
   limit?: number;
   /** 0 or more. */
@@ -66,14 +66,14 @@ export interface ListApiKeysParams {
 }
 
 /** Input of `client.keys.update`. */
-export interface UpdateApiKeyParams {
+export interface UpdateApiKeyInput {
   name?: string;
   /** `false` deactivates the key (it answers 403 `inactive_api_key`); `true` brings it back. */
   active?: boolean;
 }
 
 /** Input of `client.keys.rotate`. */
-export interface RotateApiKeyParams {
+export interface RotateApiKeyInput {
   /** How long the old key keeps working. Default: the server's (0, revoked at once). */
   gracePeriodSeconds?: number;
 }
@@ -82,7 +82,7 @@ export interface RotateApiKeyParams {
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
 
 /** Input of `client.request`, for routes the client has no method for. */
-export interface RequestParams {
+export interface RequestInput {
   method: string;
   /** A path relative to `baseUrl`, such as `/v1/portal/sessions`. URLs of other origins are refused. */
   path: string;

@@ -4,11 +4,11 @@ import {
   generateKeyId,
   identifierSchema,
   keyNameSchema,
-  parseCreateApiKeyInput,
+  parseCreateApiKeyRecordInput,
   parseKeyScope,
-  parseListOptions,
-  parseRotateOptions,
-  parseUpdateApiKeyInput,
+  parseListApiKeyRecordsInput,
+  parseRotateApiKeyRecordInput,
+  parseUpdateApiKeyRecordInput,
   planRotation,
   prepareApiKey,
   scopeSchema,
@@ -40,8 +40,8 @@ describe('the shared schemas', () => {
 });
 
 describe('the parse functions', () => {
-  it('parseCreateApiKeyInput fills in null and [] defaults', () => {
-    expect(parseCreateApiKeyInput({ tenantId: 't', environmentId: 'e', name: 'n' })).toEqual({
+  it('parseCreateApiKeyRecordInput fills in null and [] defaults', () => {
+    expect(parseCreateApiKeyRecordInput({ tenantId: 't', environmentId: 'e', name: 'n' })).toEqual({
       tenantId: 't',
       environmentId: 'e',
       name: 'n',
@@ -49,7 +49,7 @@ describe('the parse functions', () => {
       expiresAt: null,
       scopes: [],
     });
-    expect(() => parseCreateApiKeyInput({ tenantId: 't', environmentId: 'e', name: 'n', x: 1 })).toThrow(TypeError);
+    expect(() => parseCreateApiKeyRecordInput({ tenantId: 't', environmentId: 'e', name: 'n', x: 1 })).toThrow(TypeError);
   });
 
   it('parseKeyScope keeps only tenant and environment', () => {
@@ -57,24 +57,24 @@ describe('the parse functions', () => {
     expect(() => parseKeyScope({ tenantId: 't' })).toThrow(/Invalid key scope: environmentId/);
   });
 
-  it('parseUpdateApiKeyInput takes name and active only', () => {
-    expect(parseUpdateApiKeyInput(undefined)).toEqual({});
-    expect(parseUpdateApiKeyInput({ name: ' x ', active: false })).toEqual({ name: 'x', active: false });
-    expect(() => parseUpdateApiKeyInput({ scopes: [] })).toThrow(/Invalid key update/);
+  it('parseUpdateApiKeyRecordInput takes name and active only', () => {
+    expect(parseUpdateApiKeyRecordInput(undefined)).toEqual({});
+    expect(parseUpdateApiKeyRecordInput({ name: ' x ', active: false })).toEqual({ name: 'x', active: false });
+    expect(() => parseUpdateApiKeyRecordInput({ scopes: [] })).toThrow(/Invalid key update/);
   });
 
-  it('parseListOptions defaults to limit 50, offset 0, and bounds limit to 1..100', () => {
-    expect(parseListOptions(undefined)).toEqual({ limit: 50, offset: 0 });
-    expect(parseListOptions({ limit: 1, offset: 9 })).toEqual({ limit: 1, offset: 9 });
-    expect(parseListOptions({ limit: 100 })).toEqual({ limit: 100, offset: 0 });
-    expect(() => parseListOptions({ limit: 101 })).toThrow(/limit/);
-    expect(() => parseListOptions({ limit: 0 })).toThrow(/limit/);
+  it('parseListApiKeyRecordsInput defaults to limit 50, offset 0, and bounds limit to 1..100', () => {
+    expect(parseListApiKeyRecordsInput(undefined)).toEqual({ limit: 50, offset: 0 });
+    expect(parseListApiKeyRecordsInput({ limit: 1, offset: 9 })).toEqual({ limit: 1, offset: 9 });
+    expect(parseListApiKeyRecordsInput({ limit: 100 })).toEqual({ limit: 100, offset: 0 });
+    expect(() => parseListApiKeyRecordsInput({ limit: 101 })).toThrow(/limit/);
+    expect(() => parseListApiKeyRecordsInput({ limit: 0 })).toThrow(/limit/);
   });
 
-  it('parseRotateOptions defaults to no grace period, and allows up to 30 days', () => {
-    expect(parseRotateOptions(undefined)).toEqual({ gracePeriodSeconds: 0 });
-    expect(parseRotateOptions({ gracePeriodSeconds: 30 * 24 * 3600 })).toEqual({ gracePeriodSeconds: 2_592_000 });
-    expect(() => parseRotateOptions({ gracePeriodSeconds: 30 * 24 * 3600 + 1 })).toThrow(/gracePeriodSeconds/);
+  it('parseRotateApiKeyRecordInput defaults to no grace period, and allows up to 30 days', () => {
+    expect(parseRotateApiKeyRecordInput(undefined)).toEqual({ gracePeriodSeconds: 0 });
+    expect(parseRotateApiKeyRecordInput({ gracePeriodSeconds: 30 * 24 * 3600 })).toEqual({ gracePeriodSeconds: 2_592_000 });
+    expect(() => parseRotateApiKeyRecordInput({ gracePeriodSeconds: 30 * 24 * 3600 + 1 })).toThrow(/gracePeriodSeconds/);
   });
 });
 

@@ -5,11 +5,11 @@ import { generateApiKey } from './generate-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
 import type {
   ApiKeyRecord,
-  CreateApiKeyInput,
+  CreateApiKeyRecordInput,
   KeyScope,
-  ListOptions,
+  ListApiKeyRecordsInput,
   StoredApiKey,
-  UpdateApiKeyInput,
+  UpdateApiKeyRecordInput,
 } from './key-store.js';
 
 // Shared by every store so that the memory store, PostgreSQL and any store built on these
@@ -84,7 +84,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** Validates a create input; throws a TypeError naming the bad field. */
-export function parseCreateApiKeyInput(input: unknown): CreateApiKeyInput & { scopes: string[] } {
+export function parseCreateApiKeyRecordInput(input: unknown): CreateApiKeyRecordInput & { scopes: string[] } {
   const parsed = parse(createInputSchema, input, 'key input');
   return { ...parsed, userId: parsed.userId ?? null, expiresAt: parsed.expiresAt ?? null, scopes: parsed.scopes ?? [] };
 }
@@ -95,17 +95,17 @@ export function parseKeyScope(scope: unknown): KeyScope {
 }
 
 /** Validates an update; throws a TypeError naming the bad field. */
-export function parseUpdateApiKeyInput(input: unknown): UpdateApiKeyInput {
+export function parseUpdateApiKeyRecordInput(input: unknown): UpdateApiKeyRecordInput {
   return parse(updateInputSchema, input ?? {}, 'key update');
 }
 
 /** Validates paging and fills in the defaults (limit 50, offset 0). */
-export function parseListOptions(options: unknown): Required<ListOptions> {
+export function parseListApiKeyRecordsInput(options: unknown): Required<ListApiKeyRecordsInput> {
   return parse(listOptionsSchema, options ?? {}, 'list options');
 }
 
 /** Validates rotation options and fills in the default (no grace period). */
-export function parseRotateOptions(options: unknown): { gracePeriodSeconds: number } {
+export function parseRotateApiKeyRecordInput(options: unknown): { gracePeriodSeconds: number } {
   return parse(rotateOptionsSchema, options ?? {}, 'rotate options');
 }
 
@@ -119,7 +119,7 @@ export function generateKeyId(): string {
  * plaintext is returned beside the record, never inside it.
  */
 export function prepareApiKey(input: unknown, now: Date = new Date()): { key: string; record: StoredApiKey } {
-  const parsed = parseCreateApiKeyInput(input);
+  const parsed = parseCreateApiKeyRecordInput(input);
   const key = generateApiKey();
   const record: StoredApiKey = {
     id: generateKeyId(),
@@ -149,7 +149,7 @@ export function toApiKeyRecord(stored: StoredApiKey): ApiKeyRecord {
 /** What a rotation does, for store implementations (see {@link planRotation}). */
 export interface RotationPlan {
   /** The new key's input: the old key's tenant, environment, user, name, scopes and expiry. */
-  successor: CreateApiKeyInput & { scopes: string[] };
+  successor: CreateApiKeyRecordInput & { scopes: string[] };
   /** When the old key stops working, or `null` to revoke it at once (no grace period). */
   oldKeyExpiresAt: Date | null;
 }

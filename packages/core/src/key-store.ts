@@ -57,7 +57,7 @@ export interface KeyStore {
 }
 
 /** What {@link ManagedKeyStore.create} needs. */
-export interface CreateApiKeyInput {
+export interface CreateApiKeyRecordInput {
   tenantId: string;
   environmentId: string;
   userId?: string | null;
@@ -67,13 +67,13 @@ export interface CreateApiKeyInput {
 }
 
 /** A newly made key: the plaintext `key`, this once, and its record. */
-export interface CreatedApiKey {
+export interface CreatedApiKeyRecord {
   key: string;
   apiKey: ApiKeyRecord;
 }
 
 /** Paging for {@link ManagedKeyStore.list}. */
-export interface ListOptions {
+export interface ListApiKeyRecordsInput {
   /** 1 to 100; default 50. */
   limit?: number;
   /** 0 or more; default 0. */
@@ -81,19 +81,19 @@ export interface ListOptions {
 }
 
 /** One page of keys and how many there are in all. */
-export interface ApiKeyPage {
+export interface ApiKeyRecordPage {
   items: ApiKeyRecord[];
   total: number;
 }
 
 /** The fields {@link ManagedKeyStore.update} may change. */
-export interface UpdateApiKeyInput {
+export interface UpdateApiKeyRecordInput {
   name?: string;
   active?: boolean;
 }
 
 /** Options for {@link ManagedKeyStore.rotate}. */
-export interface RotateApiKeyOptions {
+export interface RotateApiKeyRecordInput {
   /** How long the old key keeps working; 0 (the default) revokes it at once. */
   gracePeriodSeconds?: number;
 }
@@ -104,16 +104,16 @@ export interface RotateApiKeyOptions {
  * (`null` or `false`), so that nothing outside the scope can even be confirmed to exist.
  */
 export interface ManagedKeyStore extends KeyStore {
-  create(input: CreateApiKeyInput): Promise<CreatedApiKey>;
+  create(input: CreateApiKeyRecordInput): Promise<CreatedApiKeyRecord>;
   get(scope: KeyScope, id: string): Promise<ApiKeyRecord | null>;
   /** Newest first. */
-  list(scope: KeyScope, options?: ListOptions): Promise<ApiKeyPage>;
-  update(scope: KeyScope, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord | null>;
+  list(scope: KeyScope, options?: ListApiKeyRecordsInput): Promise<ApiKeyRecordPage>;
+  update(scope: KeyScope, id: string, input: UpdateApiKeyRecordInput): Promise<ApiKeyRecord | null>;
   /** Deletes the key: it stops working at once and is gone from every listing. */
   revoke(scope: KeyScope, id: string): Promise<boolean>;
   /**
    * Issues a new key with the old one's name, scopes, user and expiry; the old key expires
    * after the grace period (or is revoked at once with none).
    */
-  rotate(scope: KeyScope, id: string, options?: RotateApiKeyOptions): Promise<CreatedApiKey | null>;
+  rotate(scope: KeyScope, id: string, options?: RotateApiKeyRecordInput): Promise<CreatedApiKeyRecord | null>;
 }

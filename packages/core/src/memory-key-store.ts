@@ -3,23 +3,23 @@ import { toDisplayId } from './display-id.js';
 import { hashApiKey } from './hash-api-key.js';
 import { type KeyConfig, toKeyConfig } from './key-config.js';
 import type {
-  ApiKeyPage,
+  ApiKeyRecordPage,
   ApiKeyRecord,
-  CreateApiKeyInput,
-  CreatedApiKey,
+  CreateApiKeyRecordInput,
+  CreatedApiKeyRecord,
   KeyChange,
   KeyScope,
-  ListOptions,
+  ListApiKeyRecordsInput,
   ManagedKeyStore,
-  RotateApiKeyOptions,
+  RotateApiKeyRecordInput,
   StoredApiKey,
-  UpdateApiKeyInput,
+  UpdateApiKeyRecordInput,
 } from './key-store.js';
 import {
   parseKeyScope,
-  parseListOptions,
-  parseRotateOptions,
-  parseUpdateApiKeyInput,
+  parseListApiKeyRecordsInput,
+  parseRotateApiKeyRecordInput,
+  parseUpdateApiKeyRecordInput,
   planRotation,
   prepareApiKey,
   toApiKeyRecord,
@@ -132,7 +132,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
     if (record) record.lastUsedAt = at;
   }
 
-  async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+  async create(input: CreateApiKeyRecordInput): Promise<CreatedApiKeyRecord> {
     const { key, record } = prepareApiKey(input, this.#now());
     this.#insert(record);
     return { key, apiKey: toApiKeyRecord(record) };
@@ -143,17 +143,17 @@ export class MemoryKeyStore implements ManagedKeyStore {
     return record ? toApiKeyRecord(record) : null;
   }
 
-  async list(scope: KeyScope, options?: ListOptions): Promise<ApiKeyPage> {
+  async list(scope: KeyScope, options?: ListApiKeyRecordsInput): Promise<ApiKeyRecordPage> {
     const { tenantId, environmentId } = parseKeyScope(scope);
-    const { limit, offset } = parseListOptions(options);
+    const { limit, offset } = parseListApiKeyRecordsInput(options);
     const all = [...this.#byHash.values()]
       .filter((r) => r.tenantId === tenantId && r.environmentId === environmentId)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
     return { items: all.slice(offset, offset + limit).map(toApiKeyRecord), total: all.length };
   }
 
-  async update(scope: KeyScope, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord | null> {
-    const changes = parseUpdateApiKeyInput(input);
+  async update(scope: KeyScope, id: string, input: UpdateApiKeyRecordInput): Promise<ApiKeyRecord | null> {
+    const changes = parseUpdateApiKeyRecordInput(input);
     const record = this.#find(scope, id);
     if (!record) return null;
     if (changes.name !== undefined) record.name = changes.name;
@@ -172,8 +172,8 @@ export class MemoryKeyStore implements ManagedKeyStore {
     return true;
   }
 
-  async rotate(scope: KeyScope, id: string, options?: RotateApiKeyOptions): Promise<CreatedApiKey | null> {
-    const { gracePeriodSeconds } = parseRotateOptions(options);
+  async rotate(scope: KeyScope, id: string, options?: RotateApiKeyRecordInput): Promise<CreatedApiKeyRecord | null> {
+    const { gracePeriodSeconds } = parseRotateApiKeyRecordInput(options);
     const old = this.#find(scope, id);
     if (!old) return null;
     const now = this.#now();

@@ -1,22 +1,22 @@
 import {
-  type ApiKeyPage,
+  type ApiKeyRecordPage,
   type ApiKeyRecord,
-  type CreateApiKeyInput,
-  type CreatedApiKey,
+  type CreateApiKeyRecordInput,
+  type CreatedApiKeyRecord,
   type KeyChange,
   type KeyScope,
-  type ListOptions,
+  type ListApiKeyRecordsInput,
   type ManagedKeyStore,
   parseKeyScope,
-  parseListOptions,
-  parseRotateOptions,
-  parseUpdateApiKeyInput,
+  parseListApiKeyRecordsInput,
+  parseRotateApiKeyRecordInput,
+  parseUpdateApiKeyRecordInput,
   planRotation,
   prepareApiKey,
-  type RotateApiKeyOptions,
+  type RotateApiKeyRecordInput,
   type StoredApiKey,
   toApiKeyRecord,
-  type UpdateApiKeyInput,
+  type UpdateApiKeyRecordInput,
 } from '@keyward/core';
 import pg from 'pg';
 import { createPgDriver } from './drivers/pg-driver.js';
@@ -231,7 +231,7 @@ class SqlKeyStore implements PostgresKeyStore {
     return rows[0] ? rowToStoredApiKey(rows[0]) : null;
   }
 
-  async create(input: CreateApiKeyInput): Promise<CreatedApiKey> {
+  async create(input: CreateApiKeyRecordInput): Promise<CreatedApiKeyRecord> {
     this.#assertOpen();
     const { key, record } = prepareApiKey(input, this.#now());
     await this.#driver.query(INSERT_KEY, storedApiKeyToParams(record));
@@ -246,10 +246,10 @@ class SqlKeyStore implements PostgresKeyStore {
     return rows[0] ? toApiKeyRecord(rowToStoredApiKey(rows[0])) : null;
   }
 
-  async list(scope: KeyScope, options?: ListOptions): Promise<ApiKeyPage> {
+  async list(scope: KeyScope, options?: ListApiKeyRecordsInput): Promise<ApiKeyRecordPage> {
     this.#assertOpen();
     const { tenantId, environmentId } = parseKeyScope(scope);
-    const { limit, offset } = parseListOptions(options);
+    const { limit, offset } = parseListApiKeyRecordsInput(options);
     const { rows } = await this.#driver.query<KeyRow & { total: number }>(LIST_PAGE, [
       tenantId,
       environmentId,
@@ -260,9 +260,9 @@ class SqlKeyStore implements PostgresKeyStore {
     return { items, total: Number(rows[0]?.total ?? 0) };
   }
 
-  async update(scope: KeyScope, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord | null> {
+  async update(scope: KeyScope, id: string, input: UpdateApiKeyRecordInput): Promise<ApiKeyRecord | null> {
     this.#assertOpen();
-    const changes = parseUpdateApiKeyInput(input);
+    const changes = parseUpdateApiKeyRecordInput(input);
     const { tenantId, environmentId } = parseKeyScope(scope);
     if (typeof id !== 'string') return null;
     const { rows } = await this.#driver.query<KeyRow>(UPDATE_KEY, [
@@ -291,9 +291,9 @@ class SqlKeyStore implements PostgresKeyStore {
     return true;
   }
 
-  async rotate(scope: KeyScope, id: string, options?: RotateApiKeyOptions): Promise<CreatedApiKey | null> {
+  async rotate(scope: KeyScope, id: string, options?: RotateApiKeyRecordInput): Promise<CreatedApiKeyRecord | null> {
     this.#assertOpen();
-    const { gracePeriodSeconds } = parseRotateOptions(options);
+    const { gracePeriodSeconds } = parseRotateApiKeyRecordInput(options);
     const { tenantId, environmentId } = parseKeyScope(scope);
     if (typeof id !== 'string') return null;
     const now = this.#now();
