@@ -49,8 +49,8 @@ export { generateApiKey } from './generate-api-key.js';
 export { hashApiKey } from './hash-api-key.js';
 export { type KeyConfig, parseKeyConfig, type StaticKey } from './key-config.js';
 export type {
-  ApiKeyRecordPage,
   ApiKeyRecord,
+  ApiKeyRecordPage,
   CreateApiKeyRecordInput,
   CreatedApiKeyRecord,
   KeyChange,

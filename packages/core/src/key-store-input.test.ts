@@ -49,7 +49,9 @@ describe('the parse functions', () => {
       expiresAt: null,
       scopes: [],
     });
-    expect(() => parseCreateApiKeyRecordInput({ tenantId: 't', environmentId: 'e', name: 'n', x: 1 })).toThrow(TypeError);
+    expect(() => parseCreateApiKeyRecordInput({ tenantId: 't', environmentId: 'e', name: 'n', x: 1 })).toThrow(
+      TypeError,
+    );
   });
 
   it('parseKeyScope keeps only tenant and environment', () => {
@@ -73,8 +75,12 @@ describe('the parse functions', () => {
 
   it('parseRotateApiKeyRecordInput defaults to no grace period, and allows up to 30 days', () => {
     expect(parseRotateApiKeyRecordInput(undefined)).toEqual({ gracePeriodSeconds: 0 });
-    expect(parseRotateApiKeyRecordInput({ gracePeriodSeconds: 30 * 24 * 3600 })).toEqual({ gracePeriodSeconds: 2_592_000 });
-    expect(() => parseRotateApiKeyRecordInput({ gracePeriodSeconds: 30 * 24 * 3600 + 1 })).toThrow(/gracePeriodSeconds/);
+    expect(parseRotateApiKeyRecordInput({ gracePeriodSeconds: 30 * 24 * 3600 })).toEqual({
+      gracePeriodSeconds: 2_592_000,
+    });
+    expect(() => parseRotateApiKeyRecordInput({ gracePeriodSeconds: 30 * 24 * 3600 + 1 })).toThrow(
+      /gracePeriodSeconds/,
+    );
   });
 });
 

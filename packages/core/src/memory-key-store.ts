@@ -3,8 +3,8 @@ import { toDisplayId } from './display-id.js';
 import { hashApiKey } from './hash-api-key.js';
 import { type KeyConfig, toKeyConfig } from './key-config.js';
 import type {
-  ApiKeyRecordPage,
   ApiKeyRecord,
+  ApiKeyRecordPage,
   CreateApiKeyRecordInput,
   CreatedApiKeyRecord,
   KeyChange,

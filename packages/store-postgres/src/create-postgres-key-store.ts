@@ -1,6 +1,6 @@
 import {
-  type ApiKeyRecordPage,
   type ApiKeyRecord,
+  type ApiKeyRecordPage,
   type CreateApiKeyRecordInput,
   type CreatedApiKeyRecord,
   type KeyChange,
