@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEV_API_KEY, hashApiKey, type KeyConfig, parseKeyConfig } from '@keyward/core';
+import { formatIssue } from '@keyward/core/adapter';
 import { z } from 'zod';
 
 /** The server's settings, read from the environment (DESIGN.md section 5). */
@@ -103,8 +104,7 @@ export function loadConfig(
   const cwd = options.cwd ?? process.cwd();
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(formatIssue(parsed.error.issues[0], [], 'environment'));
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   ApiKeyError,
-  type ApiKeyGuardOptions,
   chainKeyStores,
   isApiKeyError,
   isDevKeyAllowed,
@@ -9,6 +8,7 @@ import {
   type ManagedKeyStore,
   MemoryKeyStore,
 } from '@keyward/core';
+import type { ApiKeyGuardOptions } from '@keyward/core/adapter';
 import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { buildOpenApiDocument } from './openapi.js';

@@ -1,5 +1,20 @@
-import { identifierSchema, keyNameSchema, scopeSchema } from '@keyward/core';
+import { FIELD_RULES } from '@keyward/core/store';
 import { z } from 'zod';
+
+// The field rules are core's, so the API refuses exactly what the stores refuse.
+const { identifier, scope, keyName } = FIELD_RULES;
+const identifierSchema = z
+  .string()
+  .min(identifier.minLength)
+  .max(identifier.maxLength)
+  .regex(identifier.pattern, identifier.message);
+const scopeSchema = z.string().min(scope.minLength).max(scope.maxLength).regex(scope.pattern, scope.message);
+const keyNameSchema = z
+  .string()
+  .trim()
+  .min(keyName.minLength)
+  .max(keyName.maxLength)
+  .refine((name) => !keyName.forbidden.test(name), keyName.message);
 
 // The one definition of every request and response shape: the routes validate with these and
 // src/openapi.ts turns the same objects into the OpenAPI document, so the two cannot drift.
@@ -40,7 +55,7 @@ export const createKeyBodySchema = z
       .meta({ description: 'ISO 8601 with an offset; must be in the future. Default: never.' }),
     scopes: z
       .array(scopeSchema)
-      .max(100)
+      .max(FIELD_RULES.scopes.maxItems)
       .optional()
       .meta({ description: "A subset of the calling key's scopes. Default: the calling key's scopes." }),
   })

@@ -1,4 +1,5 @@
 import { ApiKeyError } from '@keyward/core';
+import { formatIssue } from '@keyward/core/adapter';
 import type { z } from 'zod';
 
 /**
@@ -10,14 +11,5 @@ import type { z } from 'zod';
 export function validate<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query'): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  let field = [where, ...(issue?.path ?? []).map(String)].join('.');
-  let message = issue?.message ?? 'invalid';
-  if (issue?.code === 'unrecognized_keys') {
-    field = `${field}.${issue.keys[0] ?? ''}`;
-    message = 'unknown field';
-  } else if (issue?.code === 'invalid_type' && issue.input === undefined && issue.path.length > 0) {
-    message = 'required';
-  }
-  throw new ApiKeyError('validation_error', { message: `${field}: ${message}` });
+  throw new ApiKeyError('validation_error', { message: formatIssue(result.error.issues[0], [where]) });
 }

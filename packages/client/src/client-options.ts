@@ -1,3 +1,4 @@
+import { isHeaderValue } from '@keyward/core/adapter';
 import type { Dispatcher } from 'undici';
 import { type BackoffOptions, DEFAULT_BACKOFF, type ResolvedBackoff } from './retry.js';
 
@@ -74,10 +75,6 @@ export const KNOWN_BACKOFF: ReadonlySet<string> = new Set([
   'random',
   'now',
 ]);
-
-// A header value must not carry CR, LF or other controls (header injection); undici would
-// refuse them later, with a message that does not name the option.
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -178,7 +175,7 @@ export function resolveOptions(
   }
 
   const userAgent = opts.userAgent ?? defaultUserAgent(version);
-  if (typeof userAgent !== 'string' || userAgent === '' || !HEADER_VALUE.test(userAgent)) {
+  if (typeof userAgent !== 'string' || userAgent === '' || !isHeaderValue(userAgent)) {
     fail('userAgent', 'a non-empty string without control characters', userAgent);
   }
 

@@ -1,4 +1,5 @@
 import { isApiKeyFormat } from '@keyward/core';
+import { isHeaderName, isHeaderValue } from '@keyward/core/adapter';
 import { Agent, type Dispatcher } from 'undici';
 import pkg from '../package.json' with { type: 'json' };
 import { toCamelCase, toSnakeCase } from './case.js';
@@ -27,8 +28,8 @@ import type {
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const KEY_HEADER = 'x-api-key';
+// RFC 9110 token: what a method and an error code must be.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const KEYS_PATH = '/v1/secrets/api/keys';
 
 /** Per-call options of the typed methods. */
@@ -432,11 +433,11 @@ export class KeywardClient {
     if (!isObject(headers)) throw new TypeError('request: headers must be an object of strings');
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
-      if (!TOKEN.test(name)) throw new TypeError(`request: ${JSON.stringify(name)} is not a header name`);
+      if (!isHeaderName(name)) throw new TypeError(`request: ${JSON.stringify(name)} is not a header name`);
       if (name.toLowerCase() === KEY_HEADER) {
         throw new TypeError('request: X-API-Key cannot be set per request; the client sends its own key');
       }
-      if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
+      if (!isHeaderValue(value)) {
         throw new TypeError(`request: header ${name} must be a string without control characters`);
       }
       out[name.toLowerCase()] = value;

@@ -167,8 +167,10 @@ describe('createApiKeyGuard', () => {
   it('throws at setup, naming the bad option, so no misconfiguration lets requests through', () => {
     const store = setup().store;
     const cases: [unknown, RegExp][] = [
-      [undefined, /apiKeyAuth: options are required/],
-      [{}, /apiKeyAuth: options\.store/],
+      [undefined, /^@keyward\/core: createApiKeyGuard: options are required/],
+      [{}, /^@keyward\/core: createApiKeyGuard: options\.store/],
+      [{ store, scope: ['admin'] }, /options\.scope is not an option \(did you mean options\.scopes\?\)/],
+      [{ store, onError: () => {} }, /options\.onError is not an option/],
       [{ authenticator: {} }, /options\.authenticator/],
       [{ store, optional: 'yes' }, /options\.optional/],
       [{ store, scopes: 'keys:read' }, /options\.scopes/],
@@ -181,7 +183,28 @@ describe('createApiKeyGuard', () => {
     for (const [options, message] of cases) {
       expect(() => createApiKeyGuard(options as never)).toThrow(message);
     }
-    expect(() => createApiKeyGuard({} as never, 'fastifyApiKeyAuth')).toThrow(/^fastifyApiKeyAuth: /);
+    expect(() => createApiKeyGuard({} as never, { caller: 'fastifyApiKeyAuth' })).toThrow(/^fastifyApiKeyAuth: /);
+    const withOnError = { store, onError: () => {} };
+    expect(() => createApiKeyGuard(withOnError, { adapterOptions: ['onError'] })).not.toThrow();
+  });
+
+  it('refuses store, header, environmentHeader or cache beside an authenticator, which has its own', () => {
+    const store = setup().store;
+    const authenticator = createAuthenticator({ store });
+    const clashes: Record<string, unknown> = {
+      store: new MemoryKeyStore(),
+      header: 'x-other',
+      environmentHeader: false,
+      cache: false,
+    };
+    for (const [name, value] of Object.entries(clashes)) {
+      expect(() => createApiKeyGuard({ authenticator, [name]: value })).toThrow(
+        `options.${name} cannot be given with options.authenticator`,
+      );
+    }
+    // An invalid store is not silently ignored either.
+    expect(() => createApiKeyGuard({ authenticator, store: {} as never })).toThrow(/options\.store/);
+    authenticator.close();
   });
 });
 

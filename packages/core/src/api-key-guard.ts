@@ -1,5 +1,6 @@
 import {
   type ApiKeyContext,
+  AUTHENTICATOR_OPTIONS,
   type Authenticator,
   type AuthenticatorOptions,
   createAuthenticator,
@@ -7,9 +8,11 @@ import {
 } from './authenticate.js';
 import { checkScopes } from './check-scopes.js';
 import { ApiKeyError } from './errors.js';
+import type { HeadersLike } from './extract-api-key.js';
 import { createFailureLimiter, type FailureLimiter, type FailureLimitOptions } from './failure-limiter.js';
 import type { KeyStore } from './key-store.js';
 import { scopeSchema } from './key-store-input.js';
+import { assertKnownOptions } from './known-options.js';
 
 /**
  * The options every adapter takes, under the same names (`apiKeyAuth(options)` in Express,
@@ -18,7 +21,10 @@ import { scopeSchema } from './key-store-input.js';
 export interface ApiKeyGuardOptions {
   /** Where keys are looked up. Give this or `authenticator`. */
   store?: KeyStore;
-  /** A prebuilt authenticator (to share its cache); then `header`, `environmentHeader` and `cache` are its own. */
+  /**
+   * A prebuilt authenticator (to share its cache). It has its own `store`, `header`,
+   * `environmentHeader` and `cache`: giving any of them as well is an error.
+   */
   authenticator?: Authenticator;
   /** The header that carries the key. Default `x-api-key`. */
   header?: string;
@@ -39,7 +45,7 @@ export interface ApiKeyGuardOptions {
 
 /** What an adapter knows of the request. */
 export interface GuardRequest {
-  headers: unknown;
+  headers: HeadersLike;
   /** The framework's client address (`req.ip`), so its trust-proxy setting holds. */
   clientAddress?: string | undefined;
   /** Scopes this route needs on top of the guard's own. */
@@ -57,6 +63,26 @@ export interface ApiKeyGuard {
   close(): void;
 }
 
+/** The option names {@link createApiKeyGuard} takes; an adapter adds its own (`onError`). */
+export const API_KEY_GUARD_OPTIONS = [
+  'store',
+  'authenticator',
+  'header',
+  'environmentHeader',
+  'cache',
+  'optional',
+  'scopes',
+  'failureLimit',
+] as const;
+
+/** Who builds a guard, for its error messages and its option check. */
+export interface ApiKeyGuardSetup {
+  /** Starts every setup error, e.g. `@keyward/express`. */
+  caller?: string;
+  /** The option names the adapter itself reads, beside the guard's. */
+  adapterOptions?: readonly string[];
+}
+
 /** Checks a list of scopes given as an option; throws naming the option. */
 export function validateScopes(scopes: unknown, caller: string, option = 'scopes'): string[] {
   if (!Array.isArray(scopes) || !scopes.every((s) => scopeSchema.safeParse(s).success)) {
@@ -71,20 +97,38 @@ export function validateScopes(scopes: unknown, caller: string, option = 'scopes
  * scopes. Throws at setup (naming the option) when misconfigured, so no misconfiguration can
  * quietly let requests through.
  */
-export function createApiKeyGuard(options: ApiKeyGuardOptions, caller = 'apiKeyAuth'): ApiKeyGuard {
+export function createApiKeyGuard(options: ApiKeyGuardOptions, setup: ApiKeyGuardSetup = {}): ApiKeyGuard {
+  const { caller = '@keyward/core: createApiKeyGuard', adapterOptions = [] } = setup;
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${caller}: options are required, with a store`);
   }
+  assertKnownOptions(options, [...API_KEY_GUARD_OPTIONS, ...adapterOptions], caller);
   const { authenticator: given, optional = false, failureLimit } = options;
   let authenticator: Authenticator;
   if (given !== undefined) {
     if (typeof given?.authenticate !== 'function') {
       throw new TypeError(`${caller}: options.authenticator must come from createAuthenticator()`);
     }
+    // The authenticator was built with its own store, header and cache: a second set given
+    // here would be silently ignored, so it is refused.
+    const clash = AUTHENTICATOR_OPTIONS.find(
+      (name) => name !== 'now' && options[name as keyof ApiKeyGuardOptions] !== undefined,
+    );
+    if (clash !== undefined) {
+      throw new TypeError(
+        `${caller}: options.${clash} cannot be given with options.authenticator, which has its own; pass it to createAuthenticator()`,
+      );
+    }
     authenticator = given;
   } else {
     validateAuthenticatorOptions(options, caller);
-    authenticator = createAuthenticator(options as AuthenticatorOptions);
+    const { store, header, environmentHeader, cache } = options as AuthenticatorOptions;
+    authenticator = createAuthenticator({
+      store,
+      ...(header === undefined ? {} : { header }),
+      ...(environmentHeader === undefined ? {} : { environmentHeader }),
+      ...(cache === undefined ? {} : { cache }),
+    });
   }
   if (typeof optional !== 'boolean') throw new TypeError(`${caller}: options.optional must be a boolean`);
   const scopes = options.scopes === undefined ? [] : validateScopes(options.scopes, caller, 'options.scopes');

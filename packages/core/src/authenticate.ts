@@ -1,8 +1,9 @@
 import { isApiKeyFormat } from './api-key-format.js';
 import { ApiKeyError } from './errors.js';
-import { extractApiKey, isHeaderName, readHeader } from './extract-api-key.js';
+import { extractApiKey, type HeadersLike, isHeaderName, readHeader } from './extract-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
 import type { KeyStore, StoredApiKey } from './key-store.js';
+import { assertKnownOptions } from './known-options.js';
 import {
   createVerificationCache,
   type VerificationCache,
@@ -39,7 +40,7 @@ export interface AuthenticatorOptions {
 /** Verifies the key of a request. Build one per store and reuse it. */
 export interface Authenticator {
   /** Never throws for anything a request carries; a failing store gives `auth_unavailable`. */
-  authenticate(headers: unknown): Promise<AuthResult>;
+  authenticate(headers: HeadersLike): Promise<AuthResult>;
   /** The header name it reads, lower case. */
   readonly header: string;
   /** The verification cache, or `null` when off. */
@@ -52,8 +53,16 @@ function isVerificationCache(value: unknown): value is VerificationCache {
   return typeof value === 'object' && value !== null && typeof (value as VerificationCache).invalidate === 'function';
 }
 
-/** Checks the options an authenticator (or an adapter) is built with; throws naming the bad one. */
-export function validateAuthenticatorOptions(options: unknown, caller = 'createAuthenticator'): void {
+/** The option names {@link createAuthenticator} takes. */
+export const AUTHENTICATOR_OPTIONS = ['store', 'header', 'environmentHeader', 'cache', 'now'] as const;
+
+const CALLER = '@keyward/core: createAuthenticator';
+
+/**
+ * Checks the options an authenticator (or a guard, which builds one) is given; throws naming
+ * the bad one. Unknown names are the caller's to check, since a guard takes more.
+ */
+export function validateAuthenticatorOptions(options: unknown, caller = CALLER): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${caller}: options are required, with a store`);
   }
@@ -89,6 +98,7 @@ export function validateAuthenticatorOptions(options: unknown, caller = 'createA
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   validateAuthenticatorOptions(options);
+  assertKnownOptions(options, AUTHENTICATOR_OPTIONS, CALLER);
   const { store } = options;
   const header = (options.header ?? 'x-api-key').toLowerCase();
   const environmentHeader =
@@ -134,7 +144,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return found;
   }
 
-  async function verify(headers: unknown): Promise<AuthResult> {
+  async function verify(headers: HeadersLike): Promise<AuthResult> {
     const extracted = extractApiKey(headers, header);
     if (!extracted.ok) return extracted;
     // A malformed value never reaches the store: no lookups to spend on garbage.

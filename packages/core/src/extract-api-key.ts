@@ -17,6 +17,15 @@ export function isHeaderName(name: unknown): name is string {
   return typeof name === 'string' && name.length > 0 && name.length <= 256 && TOKEN.test(name);
 }
 
+// Field values of RFC 9110 section 5.5: visible ASCII, obs-text, spaces and tabs. CR, LF, NUL
+// and other controls would allow header injection.
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Whether `value` may be sent as an HTTP header value (no CR, LF or other controls). */
+export function isHeaderValue(value: unknown): value is string {
+  return typeof value === 'string' && FIELD_VALUE.test(value);
+}
+
 function isWebHeaders(headers: object): headers is Headers {
   return typeof (headers as Headers).get === 'function' && typeof (headers as Headers).has === 'function';
 }

@@ -1,20 +1,13 @@
-// The public surface of @keyward/core: re-exports only.
-export { API_KEY_LENGTH, API_KEY_PATTERN, isApiKeyFormat } from './api-key-format.js';
-export {
-  type ApiKeyGuard,
-  type ApiKeyGuardOptions,
-  createApiKeyGuard,
-  type GuardRequest,
-  type GuardResult,
-  validateScopes,
-} from './api-key-guard.js';
+// The public surface of @keyward/core for people who use keyward: re-exports only. What
+// adapter and server authors need is at @keyward/core/adapter, what store authors need at
+// @keyward/core/store.
+export { isApiKeyFormat } from './api-key-format.js';
 export {
   type ApiKeyContext,
   type Authenticator,
   type AuthenticatorOptions,
   type AuthResult,
   createAuthenticator,
-  validateAuthenticatorOptions,
 } from './authenticate.js';
 export { chainKeyStores } from './chain-key-stores.js';
 export { checkScopes, hasScopes } from './check-scopes.js';
@@ -26,19 +19,10 @@ export {
   ERROR_CODES,
   type ErrorBody,
   type ErrorCode,
-  type ErrorResponse,
   isApiKeyError,
   isErrorCode,
-  toErrorResponse,
 } from './errors.js';
-export {
-  extractApiKey,
-  type HeaderRecord,
-  type HeadersLike,
-  type HeaderValue,
-  isHeaderName,
-  readHeader,
-} from './extract-api-key.js';
+export type { HeaderRecord, HeadersLike } from './extract-api-key.js';
 export {
   createFailureLimiter,
   DEFAULT_FAILURE_LIMIT,
@@ -62,27 +46,7 @@ export type {
   StoredApiKey,
   UpdateApiKeyRecordInput,
 } from './key-store.js';
-export {
-  generateKeyId,
-  identifierSchema,
-  keyNameSchema,
-  parseCreateApiKeyRecordInput,
-  parseKeyScope,
-  parseListApiKeyRecordsInput,
-  parseRotateApiKeyRecordInput,
-  parseUpdateApiKeyRecordInput,
-  planRotation,
-  prepareApiKey,
-  type RotationPlan,
-  scopeSchema,
-  toApiKeyRecord,
-} from './key-store-input.js';
-export {
-  createDevApiKeyRecord,
-  type FromConfigOptions,
-  MemoryKeyStore,
-  type MemoryKeyStoreOptions,
-} from './memory-key-store.js';
+export { type FromConfigOptions, MemoryKeyStore, type MemoryKeyStoreOptions } from './memory-key-store.js';
 export {
   createVerificationCache,
   type VerificationCache,

@@ -70,6 +70,15 @@ describe('parseKeyConfig', () => {
     expect(parseKeyConfig({ keys: [] })).toEqual({ keys: [] });
   });
 
+  it('never quotes the text of a file that is not JSON: it may hold a pasted key', () => {
+    const key = 'ab'.repeat(32);
+    for (const text of [key, `{"keys": [${key}]}`, `{"keys": [{"hash": "${key}",}]}`, `${key.slice(0, 20)}`]) {
+      const message = messageOf(() => parseKeyConfig(text));
+      expect(message).toBe('Invalid key config: not valid JSON');
+      expect(message).not.toContain(key.slice(0, 8));
+    }
+  });
+
   it('names the entry and the field of a missing field', () => {
     for (const field of ['hash', 'name', 'tenant_id', 'environment_id'] as const) {
       const { [field]: _dropped, ...entry } = full;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isApiKeyFormat } from './api-key-format.js';
-import { identifierSchema, keyNameSchema, scopeSchema } from './key-store-input.js';
+import { describeIssue } from './describe-issue.js';
+import { FIELD_RULES, identifierSchema, keyNameSchema, scopeSchema } from './key-store-input.js';
 
 /** One static key of the config file, camelCased. */
 export interface StaticKey {
@@ -28,7 +29,7 @@ const entrySchema = z.strictObject({
   environment_id: identifierSchema,
   user_id: identifierSchema.nullable().optional(),
   active: z.boolean().optional(),
-  scopes: z.array(scopeSchema).max(100).optional(),
+  scopes: z.array(scopeSchema).max(FIELD_RULES.scopes.maxItems).optional(),
   expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 
@@ -40,7 +41,7 @@ const staticKeySchema = z.strictObject({
   environmentId: identifierSchema,
   userId: identifierSchema.nullable(),
   active: z.boolean(),
-  scopes: z.array(scopeSchema).max(100),
+  scopes: z.array(scopeSchema).max(FIELD_RULES.scopes.maxItems),
   expiresAt: z
     .date()
     .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date')
@@ -52,15 +53,6 @@ const configSchema = z.strictObject({ keys: z.array(z.unknown()) });
 // Configs that came out of parseKeyConfig, so MemoryKeyStore.fromConfig need not check them again.
 const parsedConfigs = new WeakSet<object>();
 
-function describeIssue(issue: z.core.$ZodIssue | undefined, fallback: string): { field: string; message: string } {
-  if (issue === undefined) return { field: fallback, message: 'invalid' };
-  // An unknown field has an empty path: name the field itself, not the entry.
-  if (issue.code === 'unrecognized_keys') {
-    return { field: issue.keys.join(', '), message: 'unknown field (a typo would silently drop a restriction)' };
-  }
-  return { field: issue.path.length ? issue.path.join('.') : fallback, message: issue.message };
-}
-
 function parseEntries<T>(
   rawKeys: unknown[],
   parseOne: (raw: unknown) => { success: true; data: T } | { success: false; error: z.ZodError },
@@ -71,7 +63,7 @@ function parseEntries<T>(
     const result = parseOne(raw);
     const label = describeEntry(raw, index);
     if (!result.success) {
-      const { field, message } = describeIssue(result.error.issues[0], 'entry');
+      const { field, message } = describeIssue(result.error.issues[0], [], 'entry');
       throw new TypeError(`Invalid key config: ${label}.${field}: ${message}`);
     }
     const entry = toStatic(result.data);
@@ -103,13 +95,15 @@ export function parseKeyConfig(json: unknown): KeyConfig {
   if (typeof json === 'string') {
     try {
       value = JSON.parse(json);
-    } catch (err) {
-      throw new TypeError(`Invalid key config: not valid JSON (${(err as Error).message})`);
+    } catch {
+      // JSON.parse's own message quotes the text around the error, and the text may hold a
+      // plaintext key pasted by mistake: say where the problem is, never what is there.
+      throw new TypeError('Invalid key config: not valid JSON');
     }
   }
   const top = configSchema.safeParse(value);
   if (!top.success) {
-    const { field, message } = describeIssue(top.error.issues[0], 'config');
+    const { field, message } = describeIssue(top.error.issues[0], [], 'config');
     throw new TypeError(`Invalid key config: ${field}: ${message} (expected {"keys": [...]})`);
   }
   return parseEntries(
@@ -143,7 +137,7 @@ export function toKeyConfig(config: unknown): KeyConfig {
   if (!camelCase) return parseKeyConfig(config);
   const top = configSchema.safeParse(config);
   if (!top.success) {
-    const { field, message } = describeIssue(top.error.issues[0], 'config');
+    const { field, message } = describeIssue(top.error.issues[0], [], 'config');
     throw new TypeError(`Invalid key config: ${field}: ${message} (expected {"keys": [...]})`);
   }
   return parseEntries(

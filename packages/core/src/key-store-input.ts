@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { formatIssue } from './describe-issue.js';
 import { toDisplayId } from './display-id.js';
 import { generateApiKey } from './generate-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
@@ -15,31 +16,55 @@ import type {
 // Shared by every store so that the memory store, PostgreSQL and any store built on these
 // helpers accept and refuse exactly the same input.
 
-/** An identifier: a tenant, environment or user id. Printable ASCII, no spaces. */
+/**
+ * The rules for the fields of a key, as plain values, so that a server's own schemas (the
+ * reference server's zod schemas and OpenAPI document) state exactly the rules every store
+ * enforces, without this package's zod types in its public API.
+ */
+export const FIELD_RULES = {
+  /** A tenant, environment or user id: printable ASCII, no spaces. */
+  identifier: {
+    minLength: 1,
+    maxLength: 128,
+    pattern: /^[\x21-\x7e]+$/,
+    message: 'must be printable ASCII without spaces',
+  },
+  /** A scope such as `keys:read`, or `*` for every scope. */
+  scope: { minLength: 1, maxLength: 100, pattern: /^[\x21-\x7e]+$/, message: 'must be printable ASCII without spaces' },
+  /** How many scopes a key may hold. */
+  scopes: { maxItems: 100 },
+  /**
+   * A key's name, for people: 1 to 255 characters of any script once trimmed. NUL and unpaired
+   * UTF-16 surrogates are refused: PostgreSQL text cannot hold NUL, and UTF-8 turns a lone
+   * surrogate into U+FFFD, so no store could keep such a name as given.
+   */
+  keyName: {
+    minLength: 1,
+    maxLength: 255,
+    forbidden: /\u0000|\p{Surrogate}/u,
+    message: 'must not contain NUL or unpaired UTF-16 surrogates',
+  },
+} as const;
+
+const { identifier, scope, keyName } = FIELD_RULES;
+
+/** An identifier: a tenant, environment or user id. */
 export const identifierSchema = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+  .min(identifier.minLength)
+  .max(identifier.maxLength)
+  .regex(identifier.pattern, identifier.message);
 
 /** A scope such as `keys:read`, or `*` for every scope. */
-export const scopeSchema = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+export const scopeSchema = z.string().min(scope.minLength).max(scope.maxLength).regex(scope.pattern, scope.message);
 
-/**
- * A key's name, for people: 1 to 255 characters of any script. NUL and unpaired UTF-16
- * surrogates are refused: PostgreSQL text cannot hold NUL, and UTF-8 turns a lone surrogate
- * into U+FFFD, so every store could not keep such a name as given.
- */
+/** A key's name, for people. */
 export const keyNameSchema = z
   .string()
   .trim()
-  .min(1)
-  .max(255)
-  .refine((name) => !/\u0000|\p{Surrogate}/u.test(name), 'must not contain NUL or unpaired UTF-16 surrogates');
+  .min(keyName.minLength)
+  .max(keyName.maxLength)
+  .refine((name) => !keyName.forbidden.test(name), keyName.message);
 
 const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 
@@ -48,7 +73,7 @@ const createInputSchema = z.strictObject({
   environmentId: identifierSchema,
   userId: identifierSchema.nullish(),
   name: keyNameSchema,
-  scopes: z.array(scopeSchema).max(100).optional(),
+  scopes: z.array(scopeSchema).max(FIELD_RULES.scopes.maxItems).optional(),
   expiresAt: dateSchema.nullish(),
 });
 
@@ -76,9 +101,7 @@ const rotateOptionsSchema = z.strictObject({
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue?.path.length ? issue.path.join('.') : what;
-    throw new TypeError(`Invalid ${what}: ${path}: ${issue?.message ?? 'invalid'}`);
+    throw new TypeError(`Invalid ${what}: ${formatIssue(result.error.issues[0], [], what)}`);
   }
   return result.data;
 }

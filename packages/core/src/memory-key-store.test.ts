@@ -427,6 +427,27 @@ describe('MemoryKeyStore: watching and usage', () => {
     expect(changes).toHaveLength(3);
   });
 
+  it('tells every watcher even when one throws: a revoked key leaves every cache', async () => {
+    const { store } = setup();
+    const first = createAuthenticator({ store });
+    const broken = store.watch(() => {
+      throw new Error('watcher broke');
+    });
+    const second = createAuthenticator({ store });
+    const { key, apiKey } = await store.create({ ...scope, name: 'a' });
+    const headers = { 'x-api-key': key };
+    expect((await first.authenticate(headers)).ok).toBe(true);
+    expect((await second.authenticate(headers)).ok).toBe(true);
+    await store.revoke(scope, apiKey.id);
+    for (const authenticator of [first, second]) {
+      const result = await authenticator.authenticate(headers);
+      expect(result.ok ? 'accepted' : result.error.code).toBe('invalid_api_key');
+    }
+    broken();
+    first.close();
+    second.close();
+  });
+
   it('records when a key was last used', async () => {
     const { store, auth, clock } = setup();
     const { key, apiKey } = await store.create({ ...scope, name: 'ci' });

@@ -1,3 +1,4 @@
+import { createChangeEmitter } from './change-emitter.js';
 import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID, isDevKeyAllowed } from './dev-api-key.js';
 import { toDisplayId } from './display-id.js';
 import { hashApiKey } from './hash-api-key.js';
@@ -24,6 +25,7 @@ import {
   prepareApiKey,
   toApiKeyRecord,
 } from './key-store-input.js';
+import { assertKnownOptions } from './known-options.js';
 
 /** Options for {@link MemoryKeyStore}. */
 export interface MemoryKeyStoreOptions {
@@ -71,10 +73,14 @@ export function createDevApiKeyRecord(now: Date = new Date(0)): StoredApiKey {
 export class MemoryKeyStore implements ManagedKeyStore {
   readonly #byHash = new Map<string, StoredApiKey>();
   readonly #hashById = new Map<string, string>();
-  readonly #listeners = new Set<(change: KeyChange) => void>();
+  readonly #changes = createChangeEmitter();
   readonly #now: () => Date;
 
   constructor(options: MemoryKeyStoreOptions = {}) {
+    assertKnownOptions(options, ['now'], '@keyward/core: MemoryKeyStore');
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError('@keyward/core: MemoryKeyStore options.now must be a function returning a Date');
+    }
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -86,13 +92,14 @@ export class MemoryKeyStore implements ManagedKeyStore {
    * @throws TypeError naming the bad entry and field, or when `devKey` is asked for in production.
    */
   static fromConfig(config: unknown, options: FromConfigOptions = {}): MemoryKeyStore {
+    assertKnownOptions(options, ['now', 'devKey'], '@keyward/core: MemoryKeyStore.fromConfig');
     if (options.devKey && !isDevKeyAllowed()) {
       throw new TypeError(
-        'MemoryKeyStore.fromConfig: the development key (DEV_API_KEY) is public and cannot be enabled when NODE_ENV is production',
+        '@keyward/core: MemoryKeyStore.fromConfig: the development key (DEV_API_KEY) is public and cannot be enabled when NODE_ENV is production',
       );
     }
     const parsed: KeyConfig = toKeyConfig(config);
-    const store = new MemoryKeyStore(options);
+    const store = new MemoryKeyStore(options.now === undefined ? {} : { now: options.now });
     const now = store.#now();
     for (const entry of parsed.keys) {
       store.#insert({
@@ -122,8 +129,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
   }
 
   watch(listener: (change: KeyChange) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#changes.watch(listener);
   }
 
   recordUsage(id: string, at: Date): void {
@@ -159,7 +165,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
     if (changes.name !== undefined) record.name = changes.name;
     if (changes.active !== undefined) record.active = changes.active;
     record.updatedAt = this.#now();
-    this.#emit({ hash: record.hash });
+    this.#changes.emit({ hash: record.hash });
     return toApiKeyRecord(record);
   }
 
@@ -168,7 +174,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
     if (!record) return false;
     this.#byHash.delete(record.hash);
     this.#hashById.delete(record.id);
-    this.#emit({ hash: record.hash });
+    this.#changes.emit({ hash: record.hash });
     return true;
   }
 
@@ -184,7 +190,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
     } else {
       old.expiresAt = plan.oldKeyExpiresAt;
       old.updatedAt = now;
-      this.#emit({ hash: old.hash });
+      this.#changes.emit({ hash: old.hash });
     }
     return created;
   }
@@ -201,9 +207,5 @@ export class MemoryKeyStore implements ManagedKeyStore {
     const record = hash === undefined ? undefined : this.#byHash.get(hash);
     // Another scope's key is reported exactly like a missing one.
     return record && record.tenantId === tenantId && record.environmentId === environmentId ? record : undefined;
-  }
-
-  #emit(change: KeyChange): void {
-    for (const listener of this.#listeners) listener(change);
   }
 }

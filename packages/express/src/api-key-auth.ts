@@ -1,4 +1,5 @@
-import { type ApiKeyError, type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core';
+import type { ApiKeyError } from '@keyward/core';
+import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendApiKeyError } from './send-api-key-error.js';
 
@@ -26,7 +27,7 @@ export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
  * app.get('/me', (req, res) => res.json(req.apiKey));
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
-  const guard = createApiKeyGuard(options, CALLER);
+  const guard = createApiKeyGuard(options, { caller: CALLER, adapterOptions: ['onError'] });
   const { onError } = options;
   if (onError !== undefined && typeof onError !== 'function') {
     throw new TypeError(`${CALLER}: options.onError must be a function`);

@@ -1,4 +1,5 @@
-import { checkScopes, validateScopes } from '@keyward/core';
+import { checkScopes } from '@keyward/core';
+import { validateScopes } from '@keyward/core/adapter';
 import type { RequestHandler } from 'express';
 import { sendApiKeyError } from './send-api-key-error.js';
 

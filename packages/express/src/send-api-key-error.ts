@@ -1,4 +1,5 @@
-import { type ApiKeyError, toErrorResponse } from '@keyward/core';
+import type { ApiKeyError } from '@keyward/core';
+import { toErrorResponse } from '@keyward/core/adapter';
 import type { Response } from 'express';
 
 /** Sends core's rendering of `error`, so the bytes match the Fastify and Koa adapters. */

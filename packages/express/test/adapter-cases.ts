@@ -1,12 +1,7 @@
 // One table of cases that every adapter (Express, Fastify, Koa) must pass byte for byte. Each
 // adapter's test builds a small app through an AdapterFactory and hands it to runAdapterCases.
-import {
-  type ApiKeyContext,
-  type ApiKeyGuardOptions,
-  generateApiKey,
-  type KeyStore,
-  MemoryKeyStore,
-} from '@keyward/core';
+import { type ApiKeyContext, generateApiKey, type KeyStore, MemoryKeyStore } from '@keyward/core';
+import type { ApiKeyGuardOptions } from '@keyward/core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /** What the table configures; each harness adds its framework's `onError` when `customOnError` is set. */

@@ -1,4 +1,5 @@
-import { type ApiKeyError, type ApiKeyGuardOptions, createApiKeyGuard, validateScopes } from '@keyward/core';
+import type { ApiKeyError } from '@keyward/core';
+import { type ApiKeyGuardOptions, createApiKeyGuard, validateScopes } from '@keyward/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sendApiKeyError } from './send-api-key-error.js';
@@ -18,7 +19,7 @@ export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
 }
 
 const plugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (fastify, options) => {
-  const guard = createApiKeyGuard(options, CALLER);
+  const guard = createApiKeyGuard(options, { caller: CALLER, adapterOptions: ['onError'] });
   const { onError } = options;
   if (onError !== undefined && typeof onError !== 'function') {
     throw new TypeError(`${CALLER}: options.onError must be a function`);

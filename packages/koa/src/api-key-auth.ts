@@ -1,4 +1,5 @@
-import { type ApiKeyContext, type ApiKeyError, type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core';
+import type { ApiKeyContext, ApiKeyError } from '@keyward/core';
+import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { sendApiKeyError } from './send-api-key-error.js';
 
@@ -32,7 +33,7 @@ export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
  * app.use((ctx) => { ctx.body = ctx.state.apiKey; });
  */
 export function apiKeyAuth(options: ApiKeyAuthOptions): Middleware<ApiKeyState> {
-  const guard = createApiKeyGuard(options, CALLER);
+  const guard = createApiKeyGuard(options, { caller: CALLER, adapterOptions: ['onError'] });
   const { onError } = options;
   if (onError !== undefined && typeof onError !== 'function') {
     throw new TypeError(`${CALLER}: options.onError must be a function`);

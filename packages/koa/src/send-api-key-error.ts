@@ -1,4 +1,5 @@
-import { type ApiKeyError, toErrorResponse } from '@keyward/core';
+import type { ApiKeyError } from '@keyward/core';
+import { toErrorResponse } from '@keyward/core/adapter';
 import type { Context } from 'koa';
 
 /** Sets core's rendering of `error` on the response, so the bytes match the Express and Fastify adapters. */

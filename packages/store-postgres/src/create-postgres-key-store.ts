@@ -1,8 +1,11 @@
 import {
   type ApiKeyRecord,
   type ApiKeyRecordPage,
+  assertKnownOptions,
+  type ChangeEmitter,
   type CreateApiKeyRecordInput,
   type CreatedApiKeyRecord,
+  createChangeEmitter,
   type KeyChange,
   type KeyScope,
   type ListApiKeyRecordsInput,
@@ -17,7 +20,7 @@ import {
   type StoredApiKey,
   toApiKeyRecord,
   type UpdateApiKeyRecordInput,
-} from '@keyward/core';
+} from '@keyward/core/store';
 import pg from 'pg';
 import { createPgDriver } from './drivers/pg-driver.js';
 import { createPgliteDriver } from './drivers/pglite-driver.js';
@@ -77,6 +80,8 @@ export interface PostgresKeyStore extends ManagedKeyStore {
   close(): Promise<void>;
 }
 
+const CALLER = '@keyward/store-postgres: createPostgresKeyStore';
+const STORE_OPTIONS = ['connectionString', 'dataDir', 'poolSize', 'usageFlushIntervalMs', 'now', 'onError'];
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -87,11 +92,13 @@ function defaultOnError(err: Error): void {
 function validateOptions(options: unknown): PostgresKeyStoreOptions {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createPostgresKeyStore: options must be an object');
+    throw new TypeError(`${CALLER}: options must be an object`);
   }
+  // A typo (`conectionString`) would otherwise open an embedded database in ./data, quietly.
+  assertKnownOptions(options, STORE_OPTIONS, CALLER);
   const o = options as PostgresKeyStoreOptions;
   const fail = (name: string, what: string) => {
-    throw new TypeError(`createPostgresKeyStore: options.${name} must be ${what}`);
+    throw new TypeError(`${CALLER}: options.${name} must be ${what}`);
   };
   if (o.connectionString !== undefined && (typeof o.connectionString !== 'string' || o.connectionString === '')) {
     fail('connectionString', 'a non-empty PostgreSQL URL (leave it out for the embedded database)');
@@ -126,20 +133,9 @@ export async function createPostgresKeyStore(options?: PostgresKeyStoreOptions):
   const o = validateOptions(options);
   const onError = o.onError ?? defaultOnError;
   const now = o.now ?? (() => new Date());
-  const listeners = new Set<(change: KeyChange) => void>();
-
-  const emit = (change: KeyChange) => {
-    for (const listener of listeners) {
-      try {
-        listener(change);
-      } catch (err) {
-        // One faulty watcher must not keep the others from evicting.
-        onError(
-          new Error(`a watch listener threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err }),
-        );
-      }
-    }
-  };
+  // One faulty watcher must not keep the others from evicting: core's emitter calls them all.
+  const changes = createChangeEmitter({ onError });
+  const emit = changes.emit;
 
   let driver: SqlDriver;
   let listener: NotifyListener | null = null;
@@ -179,7 +175,7 @@ export async function createPostgresKeyStore(options?: PostgresKeyStoreOptions):
     },
   });
 
-  return new SqlKeyStore(driver, listener, usage, now, listeners, emit);
+  return new SqlKeyStore(driver, listener, usage, now, changes);
 }
 
 class SqlKeyStore implements PostgresKeyStore {
@@ -187,8 +183,7 @@ class SqlKeyStore implements PostgresKeyStore {
   readonly #listener: NotifyListener | null;
   readonly #usage: UsageRecorder;
   readonly #now: () => Date;
-  readonly #listeners: Set<(change: KeyChange) => void>;
-  readonly #emit: (change: KeyChange) => void;
+  readonly #changes: ChangeEmitter;
   #closing: Promise<void> | null = null;
 
   constructor(
@@ -196,15 +191,13 @@ class SqlKeyStore implements PostgresKeyStore {
     listener: NotifyListener | null,
     usage: UsageRecorder,
     now: () => Date,
-    listeners: Set<(change: KeyChange) => void>,
-    emit: (change: KeyChange) => void,
+    changes: ChangeEmitter,
   ) {
     this.#driver = driver;
     this.#listener = listener;
     this.#usage = usage;
     this.#now = now;
-    this.#listeners = listeners;
-    this.#emit = emit;
+    this.#changes = changes;
   }
 
   get changesReliable(): boolean {
@@ -213,10 +206,7 @@ class SqlKeyStore implements PostgresKeyStore {
   }
 
   watch(listener: (change: KeyChange) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
+    return this.#changes.watch(listener);
   }
 
   recordUsage(id: string, at: Date): void {
@@ -276,7 +266,7 @@ class SqlKeyStore implements PostgresKeyStore {
     const row = rows[0];
     if (!row) return null;
     // Evict here at once; other instances hear it through NOTIFY.
-    this.#emit({ hash: row.hash });
+    this.#changes.emit({ hash: row.hash });
     return toApiKeyRecord(rowToStoredApiKey(row));
   }
 
@@ -287,7 +277,7 @@ class SqlKeyStore implements PostgresKeyStore {
     const { rows } = await this.#driver.query<{ hash: string }>(DELETE_KEY, [id, tenantId, environmentId]);
     const row = rows[0];
     if (!row) return false;
-    this.#emit({ hash: row.hash });
+    this.#changes.emit({ hash: row.hash });
     return true;
   }
 
@@ -313,7 +303,7 @@ class SqlKeyStore implements PostgresKeyStore {
       return { oldHash: old.hash, created };
     });
     if (result === null) return null;
-    this.#emit({ hash: result.oldHash });
+    this.#changes.emit({ hash: result.oldHash });
     return { key: result.created.key, apiKey: toApiKeyRecord(result.created.record) };
   }
 
@@ -322,7 +312,7 @@ class SqlKeyStore implements PostgresKeyStore {
       await this.#usage.close();
       await this.#listener?.close();
       await this.#driver.close();
-      this.#listeners.clear();
+      this.#changes.clear();
     })();
     return this.#closing;
   }

@@ -1,4 +1,4 @@
-import type { StoredApiKey } from '@keyward/core';
+import type { StoredApiKey } from '@keyward/core/store';
 
 /** A row of `keyward_api_keys` as either driver returns it. */
 export interface KeyRow {

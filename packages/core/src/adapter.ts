@@ -1,0 +1,15 @@
+// @keyward/core/adapter: what framework adapters, servers and SDKs build on. Re-exports only.
+export {
+  API_KEY_GUARD_OPTIONS,
+  type ApiKeyGuard,
+  type ApiKeyGuardOptions,
+  type ApiKeyGuardSetup,
+  createApiKeyGuard,
+  type GuardRequest,
+  type GuardResult,
+  validateScopes,
+} from './api-key-guard.js';
+export { describeIssue, formatIssue, type IssueLike } from './describe-issue.js';
+export { type ErrorResponse, toErrorResponse } from './errors.js';
+export { isHeaderName, isHeaderValue } from './extract-api-key.js';
+export { assertKnownOptions } from './known-options.js';

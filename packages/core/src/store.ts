@@ -1,0 +1,29 @@
+// @keyward/core/store: what key store authors build on, so that every store accepts and
+// refuses the same input, rotates alike and tells its watchers the same way. Re-exports only.
+export { type ChangeEmitter, createChangeEmitter, type KeyChangeListener } from './change-emitter.js';
+export type {
+  ApiKeyRecord,
+  ApiKeyRecordPage,
+  CreateApiKeyRecordInput,
+  CreatedApiKeyRecord,
+  KeyChange,
+  KeyScope,
+  KeyStore,
+  ListApiKeyRecordsInput,
+  ManagedKeyStore,
+  RotateApiKeyRecordInput,
+  StoredApiKey,
+  UpdateApiKeyRecordInput,
+} from './key-store.js';
+export {
+  FIELD_RULES,
+  parseKeyScope,
+  parseListApiKeyRecordsInput,
+  parseRotateApiKeyRecordInput,
+  parseUpdateApiKeyRecordInput,
+  planRotation,
+  prepareApiKey,
+  type RotationPlan,
+  toApiKeyRecord,
+} from './key-store-input.js';
+export { assertKnownOptions } from './known-options.js';
