@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_API_KEY } from '@keyward/core';
+import { createTestDatabase } from '@keyward/test-kit/pg-test-db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../packages/store-postgres/test/pg-test-db.js';
 import { type SpawnedServer, startServer } from './spawn-server.js';
 
 // Keys whose create answered 201 must survive the process being killed outright (no chance to

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_API_KEY, type ManagedKeyStore, MemoryKeyStore } from '@keyward/core';
 import { createPostgresKeyStore } from '@keyward/store-postgres';
+import { createTestDatabase } from '@keyward/test-kit/pg-test-db';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createTestDatabase } from '../../../packages/store-postgres/test/pg-test-db.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreHandle {
@@ -85,11 +85,3 @@ export async function createKeyVia(
 }
 
 /** Polls `check` until it returns true or the deadline passes; returns whether it did. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000, everyMs = 25): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

@@ -1,10 +1,10 @@
 import { createAuthenticator, hashApiKey, type KeyChange } from '@keyward/core';
+import { createTestDatabase, pgSkipReason, runAdminSql } from '@keyward/test-kit/pg-test-db';
+import { waitFor } from '@keyward/test-kit/wait-for';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresKeyStore, type PostgresKeyStore } from '../src/index.js';
 import { describeKeyStoreBehaviour } from './key-store-suite.js';
-import { createTestDatabase, pgSkipReason, runAdminSql } from './pg-test-db.js';
-import { waitFor } from './wait-for.js';
 
 const db = await createTestDatabase();
 const skip = db === null;

@@ -1,5 +1,4 @@
-// Self-contained on purpose (it imports only `pg`): other packages' tests import it by
-// relative path to get a private database on the shared test server.
+// A private database per test file on the shared PostgreSQL server, for the store and server tests.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
