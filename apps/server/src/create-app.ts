@@ -140,7 +140,7 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   });
 
   const openApiDocument = buildOpenApiDocument();
-  app.get('/openapi.json', { config: { apiKeyAuth: false } }, async () => openApiDocument);
+  app.get('/openapi.json', { config: { keyward: { auth: 'none' } } }, async () => openApiDocument);
   app.register(healthRoutes);
   app.register(meRoutes);
   app.register(keyRoutes, { store, now });

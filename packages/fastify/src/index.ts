@@ -2,6 +2,7 @@
 // that they survive the .d.ts build.
 import type { ApiKeyContext } from '@keyward/core';
 import { apiKeyAuth } from './plugin.js';
+import type { KeywardRouteConfig } from './route-config.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,16 +10,16 @@ declare module 'fastify' {
     apiKey: ApiKeyContext | null;
   }
   interface FastifyContextConfig {
-    /** `false` lets this route through without a key. */
-    apiKeyAuth?: boolean;
-    /** Scopes this route needs on top of the plugin's own. */
-    scopes?: readonly string[];
+    /** How keyward guards this route: `{ auth: 'none' }` for a public route, `{ scopes }` for more scopes. */
+    keyward?: KeywardRouteConfig;
   }
 }
 
 export type { ApiKeyContext, ApiKeyError, ErrorCode } from '@keyward/core';
 export { isApiKeyError } from '@keyward/core';
+export { getApiKey } from './get-api-key.js';
 export { type ApiKeyAuthOptions, type ApiKeyErrorHandler, apiKeyAuth } from './plugin.js';
 export { requireScopes } from './require-scopes.js';
+export type { KeywardRouteConfig } from './route-config.js';
 export { sendApiKeyError } from './send-api-key-error.js';
 export default apiKeyAuth;

@@ -71,20 +71,86 @@ describe('apiKeyAuth (fastify)', () => {
     await expect(build({ store, onError: 'log' as never })).rejects.toThrow(/options\.onError/);
   });
 
-  it('refuses a route whose config.scopes is not a list of scopes, naming the route', async () => {
+  it('refuses a route whose config.keyward.scopes is not a list of scopes, naming the route', async () => {
     const store = new MemoryKeyStore();
     const routes = (app: FastifyInstance) => {
-      app.get('/bad', { config: { scopes: ['has space'] } }, async () => 'x');
+      app.get('/bad', { config: { keyward: { scopes: ['has space'] } } }, async () => 'x');
     };
-    await expect(build({ store }, routes)).rejects.toThrow(/config\.scopes of GET \/bad/);
+    await expect(build({ store }, routes)).rejects.toThrow(/config\.keyward of GET \/bad\.scopes/);
   });
 
-  it('checks config.scopes on a route on top of the plugin scopes', async () => {
+  it('refuses a typo in config.keyward at boot, naming the route and the field', async () => {
+    const store = new MemoryKeyStore();
+    const cases: [unknown, RegExp][] = [
+      [
+        { scope: ['admin'] },
+        /config\.keyward of GET \/t\.scope is not an option \(did you mean config\.keyward of GET \/t\.scopes\?\)/,
+      ],
+      [{ auth: 'None' }, /config\.keyward of GET \/t\.auth must be 'apiKey' or 'none'/],
+      [{ auth: false }, /\.auth must be 'apiKey' or 'none'/],
+      ['none', /config\.keyward of GET \/t must be an object/],
+    ];
+    for (const [keyward, message] of cases) {
+      const routes = (app: FastifyInstance) => {
+        app.get('/t', { config: { keyward: keyward as never } }, async () => 'x');
+      };
+      await expect(build({ store }, routes)).rejects.toThrow(message);
+    }
+  });
+
+  it("lets a route through with config.keyward.auth 'none', and leaves other route config alone", async () => {
+    const app = await build({ store: new MemoryKeyStore() }, (a) => {
+      a.get('/open', { config: { keyward: { auth: 'none' }, scopes: 'not ours' } as never }, async (request) => ({
+        apiKey: request.apiKey,
+        scopes: (request.routeOptions.config as { scopes?: unknown }).scopes,
+      }));
+    });
+    const response = await app.inject({ url: '/open' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ apiKey: null, scopes: 'not ours' });
+  });
+
+  it('reads config.keyward of routes declared before the plugin loaded (register not awaited)', async () => {
+    const app = Fastify();
+    apps.push(app);
+    app.register(apiKeyAuth, { store: new MemoryKeyStore() });
+    app.get('/open', { config: { keyward: { auth: 'none' } } }, async () => 'open');
+    app.get('/closed', async () => 'closed');
+    app.get('/typo', { config: { keyward: { auth: 'None' } as never } }, async () => 'typo');
+    expect((await app.inject({ url: '/open' })).body).toBe('open');
+    expect((await app.inject({ url: '/closed' })).statusCode).toBe(401);
+    // A typo onRoute never saw fails closed when the route is first called.
+    const typo = await app.inject({ url: '/typo' });
+    expect(typo.statusCode).toBe(500);
+    expect(typo.body).toBe('{"error":{"code":"internal_error","message":"Internal server error"}}');
+  });
+
+  it('can be registered twice: an optional guard for the app, a stricter one in a child scope', async () => {
+    const store = new MemoryKeyStore();
+    const reader = await store.create({ ...base, name: 'r', scopes: ['read'] });
+    const admin = await store.create({ ...base, name: 'a', scopes: ['read', 'admin'] });
+    const app = Fastify();
+    apps.push(app);
+    await app.register(apiKeyAuth, { store, optional: true });
+    app.get('/public', async (request) => ({ apiKey: request.apiKey }));
+    await app.register(async (child) => {
+      await child.register(apiKeyAuth, { store, scopes: ['admin'] });
+      child.get('/admin', async () => 'admin only');
+    });
+    expect((await app.inject({ url: '/public' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/admin' })).statusCode).toBe(401);
+    const asReader = await app.inject({ url: '/admin', headers: { 'x-api-key': reader.key } });
+    expect(asReader.statusCode).toBe(403);
+    const asAdmin = await app.inject({ url: '/admin', headers: { 'x-api-key': admin.key } });
+    expect(asAdmin.body).toBe('admin only');
+  });
+
+  it('checks config.keyward.scopes on a route on top of the plugin scopes', async () => {
     const store = new MemoryKeyStore();
     const reader = await store.create({ ...base, name: 'r', scopes: ['keys:read'] });
     const writer = await store.create({ ...base, name: 'w', scopes: ['keys:read', 'keys:write'] });
     const app = await build({ store, scopes: ['keys:read'] }, (a) => {
-      a.post('/keys', { config: { scopes: ['keys:write'] } }, async () => ({ created: true }));
+      a.post('/keys', { config: { keyward: { scopes: ['keys:write'] } } }, async () => ({ created: true }));
     });
     const asReader = await app.inject({ method: 'POST', url: '/keys', headers: { 'x-api-key': reader.key } });
     expect(asReader.statusCode).toBe(403);
@@ -93,10 +159,10 @@ describe('apiKeyAuth (fastify)', () => {
     expect(asWriter.statusCode).toBe(200);
   });
 
-  it('still needs a key on a route with config.scopes in optional mode', async () => {
+  it('still needs a key on a route with config.keyward.scopes in optional mode', async () => {
     const app = await build({ store: new MemoryKeyStore(), optional: true }, (a) => {
       a.get('/open', async (request) => ({ apiKey: request.apiKey }));
-      a.get('/scoped', { config: { scopes: ['keys:write'] } }, async () => 'reached');
+      a.get('/scoped', { config: { keyward: { scopes: ['keys:write'] } } }, async () => 'reached');
     });
     expect((await app.inject({ url: '/open' })).body).toBe('{"apiKey":null}');
     const scoped = await app.inject({ url: '/scoped' });

@@ -18,7 +18,7 @@ export const createFastifyHarness: AdapterFactory = async ({ customOnError, ...o
   };
   app.get('/protected', handler);
   app.get('/scoped', { preHandler: requireScopes('keys:write') }, handler);
-  app.get('/public', { config: { apiKeyAuth: false } }, handler);
+  app.get('/public', { config: { keyward: { auth: 'none' } } }, handler);
   await app.ready();
   return {
     get handlerRuns() {

@@ -8,4 +8,5 @@ export {
   type ApiKeyState,
   apiKeyAuth,
 } from './api-key-auth.js';
+export { getApiKey } from './get-api-key.js';
 export { requireScopes } from './require-scopes.js';

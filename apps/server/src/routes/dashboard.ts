@@ -13,7 +13,7 @@ const SECURITY_HEADERS = {
 
 /** `GET /dashboard`: a small page to list, create and revoke keys with a pasted key. No auth to load. */
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
-  const open = { config: { apiKeyAuth: false } };
+  const open = { config: { keyward: { auth: 'none' as const } } };
   app.get('/dashboard', open, async (_request, reply) =>
     reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(DASHBOARD_HTML),
   );

@@ -1,9 +1,10 @@
 import { ApiKeyError, hasScopes, type ManagedKeyStore } from '@keyward/core';
+import { getApiKey } from '@keyward/fastify';
 import type { FastifyInstance } from 'fastify';
 import { createKeyBodySchema, listKeysQuerySchema, rotateKeyBodySchema, updateKeyBodySchema } from '../schemas.js';
 import { validate } from '../validate.js';
 import { toWireApiKey } from '../wire.js';
-import { keyScopeOf, requireApiKey } from './context.js';
+import { keyScopeOf } from './context.js';
 
 /** Options for {@link keyRoutes}. */
 export interface KeyRoutesOptions {
@@ -11,8 +12,8 @@ export interface KeyRoutesOptions {
   now: () => Date;
 }
 
-const READ = { scopes: ['keys:read'] };
-const WRITE = { scopes: ['keys:write'] };
+const READ = { keyward: { scopes: ['keys:read'] } };
+const WRITE = { keyward: { scopes: ['keys:write'] } };
 
 function notFound(): ApiKeyError {
   // The same answer for "no such key" and "another tenant's key": nothing outside the caller's
@@ -28,14 +29,14 @@ export async function keyRoutes(app: FastifyInstance, options: KeyRoutesOptions)
   const { store, now } = options;
 
   app.get('/v1/secrets/api/keys', { config: READ }, async (request) => {
-    const context = requireApiKey(request);
+    const context = getApiKey(request);
     const { limit, offset } = validate(listKeysQuerySchema, request.query ?? {}, 'query');
     const page = await store.list(keyScopeOf(context), { limit, offset });
     return { items: page.items.map(toWireApiKey), pagination: { total: page.total, limit, offset } };
   });
 
   app.post('/v1/secrets/api/keys', { config: WRITE }, async (request, reply) => {
-    const context = requireApiKey(request);
+    const context = getApiKey(request);
     const body = validate(createKeyBodySchema, request.body, 'body');
     const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
     if (expiresAt !== null && expiresAt.getTime() <= now().getTime()) {
@@ -61,14 +62,14 @@ export async function keyRoutes(app: FastifyInstance, options: KeyRoutesOptions)
   });
 
   app.get<{ Params: { id: string } }>('/v1/secrets/api/keys/:id', { config: READ }, async (request) => {
-    const context = requireApiKey(request);
+    const context = getApiKey(request);
     const found = await store.get(keyScopeOf(context), request.params.id);
     if (!found) throw notFound();
     return toWireApiKey(found);
   });
 
   app.patch<{ Params: { id: string } }>('/v1/secrets/api/keys/:id', { config: WRITE }, async (request) => {
-    const context = requireApiKey(request);
+    const context = getApiKey(request);
     const body = validate(updateKeyBodySchema, request.body, 'body');
     const updated = await store.update(keyScopeOf(context), request.params.id, body);
     if (!updated) throw notFound();
@@ -76,13 +77,13 @@ export async function keyRoutes(app: FastifyInstance, options: KeyRoutesOptions)
   });
 
   app.delete<{ Params: { id: string } }>('/v1/secrets/api/keys/:id', { config: WRITE }, async (request, reply) => {
-    const context = requireApiKey(request);
+    const context = getApiKey(request);
     if (!(await store.revoke(keyScopeOf(context), request.params.id))) throw notFound();
     return reply.code(204).send();
   });
 
   app.post<{ Params: { id: string } }>('/v1/secrets/api/keys/:id/rotate', { config: WRITE }, async (request, reply) => {
-    const context = requireApiKey(request);
+    const context = getApiKey(request);
     // An empty body means "no grace period", like `{}`.
     const body = validate(rotateKeyBodySchema, request.body ?? {}, 'body');
     const scope = keyScopeOf(context);

@@ -1,8 +1,8 @@
+import { getApiKey } from '@keyward/fastify';
 import type { FastifyInstance } from 'fastify';
 import { toWireContext } from '../wire.js';
-import { requireApiKey } from './context.js';
 
 /** `GET /v1/me`: who the calling key is. Any valid key, no scope needed. */
 export async function meRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/v1/me', async (request) => toWireContext(requireApiKey(request)));
+  app.get('/v1/me', async (request) => toWireContext(getApiKey(request)));
 }

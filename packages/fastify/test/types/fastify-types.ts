@@ -12,7 +12,7 @@ await app.register(apiKeyAuthDefault, { store });
 
 app.get(
   '/',
-  { config: { apiKeyAuth: false, scopes: ['keys:read'] }, preHandler: requireScopes('a') },
+  { config: { keyward: { auth: 'none', scopes: ['keys:read'] } }, preHandler: requireScopes('a') },
   async (request) => {
     expectTypeOf(request.apiKey).toEqualTypeOf<ApiKeyContext | null>();
     // @ts-expect-error the context is an object, never a string (this line fails if apiKey were any)
@@ -21,7 +21,7 @@ app.get(
   },
 );
 
-// @ts-expect-error config.apiKeyAuth is a boolean
-app.get('/bad', { config: { apiKeyAuth: 'off' } }, async () => 'x');
+// @ts-expect-error config.keyward.auth is 'apiKey' or 'none'
+app.get('/bad', { config: { keyward: { auth: 'off' } } }, async () => 'x');
 // @ts-expect-error the store option must be a KeyStore
 await app.register(apiKeyAuth, { store: 'memory' });
