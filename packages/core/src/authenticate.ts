@@ -1,14 +1,11 @@
 import { isApiKeyFormat } from './api-key-format.js';
+import { createCachedLookup } from './cached-lookup.js';
 import { ApiKeyError } from './errors.js';
 import { extractApiKey, type HeadersLike, isHeaderName, readHeader } from './extract-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
 import type { KeyStore, StoredApiKey } from './key-store.js';
 import { assertKnownOptions } from './known-options.js';
-import {
-  createVerificationCache,
-  type VerificationCache,
-  type VerificationCacheOptions,
-} from './verification-cache.js';
+import type { VerificationCache, VerificationCacheOptions } from './verification-cache.js';
 
 /** Who a request is, once its key is verified. Never holds the key. */
 export interface ApiKeyContext {
@@ -47,10 +44,6 @@ export interface Authenticator {
   readonly cache: VerificationCache | null;
   /** Stops listening to the store's changes. */
   close(): void;
-}
-
-function isVerificationCache(value: unknown): value is VerificationCache {
-  return typeof value === 'object' && value !== null && typeof (value as VerificationCache).invalidate === 'function';
 }
 
 /** The option names {@link createAuthenticator} takes. */
@@ -104,45 +97,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const environmentHeader =
     options.environmentHeader === false ? false : (options.environmentHeader ?? 'x-environment-id');
   const now = options.now ?? (() => new Date());
-  const cache =
-    options.cache === false
-      ? null
-      : isVerificationCache(options.cache)
-        ? options.cache
-        : createVerificationCache(typeof options.cache === 'object' ? options.cache : {});
-  // Bumped on every change the store reports. A lookup that was in flight while a key was
-  // revoked may carry the old answer; it must not be cached, or the revoked key would keep
-  // working for the whole TTL.
-  let generation = 0;
-  const unwatch =
-    cache && typeof store.watch === 'function'
-      ? store.watch((change) => {
-          generation += 1;
-          if ('all' in change) cache.clear();
-          else cache.invalidate(change.hash);
-        })
-      : () => {};
-
-  // A getter on the store, read anew each time: it may change while a lookup is in flight.
-  const reliable = () => store.changesReliable !== false;
-
-  async function lookUp(hash: string): Promise<StoredApiKey | null> {
-    const useCache = cache !== null && reliable();
-    if (cache !== null && !useCache) {
-      // Changes may have been missed while the store was unreliable: nothing cached before
-      // can be trusted once it is reliable again.
-      generation += 1;
-      cache.clear();
-    }
-    if (useCache) {
-      const cached = cache.get(hash);
-      if (cached !== undefined) return cached;
-    }
-    const startedAt = generation;
-    const found = await store.findByHash(hash);
-    if (useCache && startedAt === generation && reliable()) cache.set(hash, found);
-    return found;
-  }
+  const lookup = createCachedLookup<StoredApiKey>(
+    {
+      find: (hash) => store.findByHash(hash),
+      watch: typeof store.watch === 'function' ? store.watch.bind(store) : undefined,
+      reliable: () => store.changesReliable !== false,
+    },
+    options.cache,
+  );
 
   async function verify(headers: HeadersLike): Promise<AuthResult> {
     const extracted = extractApiKey(headers, header);
@@ -151,7 +113,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (!isApiKeyFormat(extracted.key)) return { ok: false, error: new ApiKeyError('invalid_api_key') };
     let record: StoredApiKey | null;
     try {
-      record = await lookUp(hashApiKey(extracted.key));
+      record = await lookup.lookUp(hashApiKey(extracted.key));
     } catch (cause) {
       // Fail closed: a store that cannot answer never lets a request through.
       return { ok: false, error: new ApiKeyError('auth_unavailable', { cause }) };
@@ -190,8 +152,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   return {
     header,
-    cache,
-    close: unwatch,
+    cache: lookup.cache,
+    close: lookup.close,
     async authenticate(headers) {
       try {
         return await verify(headers);

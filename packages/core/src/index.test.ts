@@ -30,6 +30,10 @@ describe('the public surface, by audience', () => {
         'isErrorCode',
         'parseKeyConfig',
         'toDisplayId',
+        'generateWebhookKeyPair',
+        'generateWebhookSecret',
+        'signWebhook',
+        'verifyWebhook',
       ].sort(),
     );
   });

@@ -52,3 +52,14 @@ export {
   type VerificationCache,
   type VerificationCacheOptions,
 } from './verification-cache.js';
+export {
+  generateWebhookKeyPair,
+  generateWebhookSecret,
+  type SignWebhookInput,
+  signWebhook,
+  type VerifyWebhookInput,
+  verifyWebhook,
+  type WebhookFailure,
+  type WebhookHeaders,
+  type WebhookVerification,
+} from './webhook-signatures.js';

@@ -21,10 +21,10 @@ export interface VerificationCacheOptions {
  * changes, a revoked key may keep working for up to `ttlMs`. Expiry is checked on every
  * request against the cached `expiresAt`, so it is never late.
  */
-export interface VerificationCache {
+export interface VerificationCache<T = StoredApiKey> {
   /** The cached answer: the record, `null` for a known-unknown hash, `undefined` on a miss. */
-  get(hash: string): StoredApiKey | null | undefined;
-  set(hash: string, value: StoredApiKey | null): void;
+  get(hash: string): T | null | undefined;
+  set(hash: string, value: T | null): void;
   invalidate(hash: string): void;
   clear(): void;
   readonly size: number;
@@ -39,18 +39,21 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
 }
 
 /**
- * A bounded, TTL-based cache of store answers, keyed by key hash (never by key).
+ * A bounded, TTL-based cache of store answers, keyed by hash (never by key or token). One per
+ * authenticator: API keys and portal sessions each have their own.
  *
  * @example
  * const authenticator = createAuthenticator({ store, cache: createVerificationCache({ ttlMs: 10_000 }) });
  */
-export function createVerificationCache(options: VerificationCacheOptions = {}): VerificationCache {
+export function createVerificationCache<T = StoredApiKey>(
+  options: VerificationCacheOptions = {},
+): VerificationCache<T> {
   const maxEntries = positiveInteger(options.maxEntries, 10_000, 'maxEntries');
   const ttlMs = positiveInteger(options.ttlMs, 30_000, 'ttlMs');
   const negativeTtlMs = positiveInteger(options.negativeTtlMs, 5_000, 'negativeTtlMs');
   const now = options.now ?? Date.now;
   // A Map keeps insertion order: re-inserting on a hit makes the first entry the least recent.
-  const entries = new Map<string, { value: StoredApiKey | null; until: number }>();
+  const entries = new Map<string, { value: T | null; until: number }>();
 
   return {
     get(hash) {
