@@ -13,3 +13,10 @@ export { describeIssue, formatIssue, type IssueLike } from './describe-issue.js'
 export { type ErrorResponse, toErrorResponse } from './errors.js';
 export { isHeaderName, isHeaderValue } from './extract-api-key.js';
 export { assertKnownOptions } from './known-options.js';
+export {
+  createSessionGuard,
+  SESSION_GUARD_OPTIONS,
+  type SessionGuard,
+  type SessionGuardOptions,
+  type SessionGuardResult,
+} from './session-guard.js';

@@ -9,7 +9,8 @@ import {
 import { checkScopes } from './check-scopes.js';
 import { ApiKeyError } from './errors.js';
 import type { HeadersLike } from './extract-api-key.js';
-import { createFailureLimiter, type FailureLimiter, type FailureLimitOptions } from './failure-limiter.js';
+import type { FailureLimitOptions } from './failure-limiter.js';
+import { resolveAuthenticator, resolveFailureLimiter, resolveOptional } from './guard-setup.js';
 import type { KeyStore } from './key-store.js';
 import { scopeSchema } from './key-store-input.js';
 import { assertKnownOptions } from './known-options.js';
@@ -103,50 +104,29 @@ export function createApiKeyGuard(options: ApiKeyGuardOptions, setup: ApiKeyGuar
     throw new TypeError(`${caller}: options are required, with a store`);
   }
   assertKnownOptions(options, [...API_KEY_GUARD_OPTIONS, ...adapterOptions], caller);
-  const { authenticator: given, optional = false, failureLimit } = options;
-  let authenticator: Authenticator;
-  if (given !== undefined) {
-    if (typeof given?.authenticate !== 'function') {
-      throw new TypeError(`${caller}: options.authenticator must come from createAuthenticator()`);
-    }
-    // The authenticator was built with its own store, header and cache: a second set given
-    // here would be silently ignored, so it is refused.
-    const clash = AUTHENTICATOR_OPTIONS.find(
-      (name) => name !== 'now' && options[name as keyof ApiKeyGuardOptions] !== undefined,
-    );
-    if (clash !== undefined) {
-      throw new TypeError(
-        `${caller}: options.${clash} cannot be given with options.authenticator, which has its own; pass it to createAuthenticator()`,
-      );
-    }
-    authenticator = given;
-  } else {
-    validateAuthenticatorOptions(options, caller);
-    const { store, header, environmentHeader, cache } = options as AuthenticatorOptions;
-    authenticator = createAuthenticator({
-      store,
-      ...(header === undefined ? {} : { header }),
-      ...(environmentHeader === undefined ? {} : { environmentHeader }),
-      ...(cache === undefined ? {} : { cache }),
-    });
-  }
-  if (typeof optional !== 'boolean') throw new TypeError(`${caller}: options.optional must be a boolean`);
+  const { authenticator, owned } = resolveAuthenticator(options, {
+    caller,
+    // `now` is the authenticator's test clock; a guard does not take it.
+    ownOptions: AUTHENTICATOR_OPTIONS.filter((name) => name !== 'now'),
+    factory: 'createAuthenticator',
+    build: () => {
+      validateAuthenticatorOptions(options, caller);
+      const { store, header, environmentHeader, cache } = options as AuthenticatorOptions;
+      return createAuthenticator({
+        store,
+        ...(header === undefined ? {} : { header }),
+        ...(environmentHeader === undefined ? {} : { environmentHeader }),
+        ...(cache === undefined ? {} : { cache }),
+      });
+    },
+  });
+  const optional = resolveOptional(options.optional, caller);
   const scopes = options.scopes === undefined ? [] : validateScopes(options.scopes, caller, 'options.scopes');
-  let limiter: FailureLimiter | null = null;
-  if (failureLimit !== false) {
-    if (failureLimit !== undefined && (typeof failureLimit !== 'object' || failureLimit === null)) {
-      throw new TypeError(`${caller}: options.failureLimit must be { max, windowMs } or false`);
-    }
-    try {
-      limiter = createFailureLimiter(failureLimit ?? {});
-    } catch (err) {
-      throw new TypeError(`${caller}: options.${(err as Error).message}`);
-    }
-  }
+  const limiter = resolveFailureLimiter(options.failureLimit, caller);
 
   return {
     authenticator,
-    close: given === undefined ? () => authenticator.close() : () => {},
+    close: owned ? () => authenticator.close() : () => {},
     async check({ headers, clientAddress, scopes: routeScopes = [] }) {
       const wait = limiter?.retryAfter(clientAddress) ?? 0;
       if (wait > 0) return { ok: false, error: new ApiKeyError('too_many_requests', { retryAfterSeconds: wait }) };

@@ -15,6 +15,7 @@ const CONTRACT: Record<string, number> = {
   auth_unavailable: 503,
   missing_session_token: 401,
   invalid_session_token: 401,
+  expired_session_token: 401,
   invalid_signature: 401,
   validation_error: 400,
   not_found: 404,

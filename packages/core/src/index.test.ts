@@ -30,6 +30,11 @@ describe('the public surface, by audience', () => {
         'isErrorCode',
         'parseKeyConfig',
         'toDisplayId',
+        'createSessionAuthenticator',
+        'MemorySessionStore',
+        'generateSessionToken',
+        'hashSessionToken',
+        'isSessionTokenFormat',
         'generateWebhookKeyPair',
         'generateWebhookSecret',
         'signWebhook',
@@ -50,6 +55,8 @@ describe('the public surface, by audience', () => {
         'isHeaderValue',
         'toErrorResponse',
         'validateScopes',
+        'createSessionGuard',
+        'SESSION_GUARD_OPTIONS',
       ].sort(),
     );
   });
@@ -67,6 +74,9 @@ describe('the public surface, by audience', () => {
         'planRotation',
         'prepareApiKey',
         'toApiKeyRecord',
+        'prepareSession',
+        'SESSION_TTL',
+        'toSessionRecord',
       ].sort(),
     );
   });

@@ -9,6 +9,12 @@ export {
   type AuthResult,
   createAuthenticator,
 } from './authenticate.js';
+export {
+  createSessionAuthenticator,
+  type SessionAuthenticator,
+  type SessionAuthenticatorOptions,
+  type SessionAuthResult,
+} from './authenticate-session.js';
 export { chainKeyStores } from './chain-key-stores.js';
 export { checkScopes, hasScopes } from './check-scopes.js';
 export { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID, isDevKeyAllowed } from './dev-api-key.js';
@@ -47,6 +53,17 @@ export type {
   UpdateApiKeyRecordInput,
 } from './key-store.js';
 export { type FromConfigOptions, MemoryKeyStore, type MemoryKeyStoreOptions } from './memory-key-store.js';
+export { MemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.js';
+export type {
+  CreatedSession,
+  CreateSessionInput,
+  ManagedSessionStore,
+  PortalSession,
+  SessionRecord,
+  SessionStore,
+  StoredSession,
+} from './session-store.js';
+export { generateSessionToken, hashSessionToken, isSessionTokenFormat } from './session-token.js';
 export {
   createVerificationCache,
   type VerificationCache,

@@ -98,7 +98,8 @@ const rotateOptionsSchema = z.strictObject({
     .default(0),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+/** Parses with a schema or throws a TypeError naming the field. Internal: shared by the input parsers. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new TypeError(`Invalid ${what}: ${formatIssue(result.error.issues[0], [], what)}`);

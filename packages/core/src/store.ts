@@ -27,3 +27,12 @@ export {
   toApiKeyRecord,
 } from './key-store-input.js';
 export { assertKnownOptions } from './known-options.js';
+export type {
+  CreatedSession,
+  CreateSessionInput,
+  ManagedSessionStore,
+  SessionRecord,
+  SessionStore,
+  StoredSession,
+} from './session-store.js';
+export { prepareSession, SESSION_TTL, toSessionRecord } from './session-store-input.js';
