@@ -32,6 +32,8 @@ describe('the public surface, by audience', () => {
         'toDisplayId',
         'createSessionAuthenticator',
         'MemorySessionStore',
+        'MemoryWebhookStore',
+        'sendWebhook',
         'generateSessionToken',
         'hashSessionToken',
         'isSessionTokenFormat',
@@ -77,6 +79,12 @@ describe('the public surface, by audience', () => {
         'prepareSession',
         'SESSION_TTL',
         'toSessionRecord',
+        'activeWebhookSecrets',
+        'planSecretRotation',
+        'prepareWebhookEndpoint',
+        'toWebhookEndpointRecord',
+        'WEBHOOK_RULES',
+        'webhookEventType',
       ].sort(),
     );
   });

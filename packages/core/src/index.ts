@@ -54,6 +54,8 @@ export type {
 } from './key-store.js';
 export { type FromConfigOptions, MemoryKeyStore, type MemoryKeyStoreOptions } from './memory-key-store.js';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.js';
+export { MemoryWebhookStore, type MemoryWebhookStoreOptions } from './memory-webhook-store.js';
+export { type SendWebhookInput, type SendWebhookResult, sendWebhook } from './send-webhook.js';
 export type {
   CreatedSession,
   CreateSessionInput,
@@ -80,3 +82,15 @@ export {
   type WebhookHeaders,
   type WebhookVerification,
 } from './webhook-signatures.js';
+export type {
+  CreateWebhookEndpointInput,
+  ListWebhookDeliveriesInput,
+  ManagedWebhookStore,
+  RecordDeliveryResult,
+  StoredWebhookEndpoint,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEndpointRecord,
+  WebhookEndpointWithSecret,
+  WebhookSecret,
+} from './webhook-store.js';

@@ -36,3 +36,23 @@ export type {
   StoredSession,
 } from './session-store.js';
 export { prepareSession, SESSION_TTL, toSessionRecord } from './session-store-input.js';
+export type {
+  CreateWebhookEndpointInput,
+  ListWebhookDeliveriesInput,
+  ManagedWebhookStore,
+  RecordDeliveryResult,
+  StoredWebhookEndpoint,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEndpointRecord,
+  WebhookEndpointWithSecret,
+  WebhookSecret,
+} from './webhook-store.js';
+export {
+  activeWebhookSecrets,
+  planSecretRotation,
+  prepareWebhookEndpoint,
+  toWebhookEndpointRecord,
+  WEBHOOK_RULES,
+  webhookEventType,
+} from './webhook-store-input.js';
