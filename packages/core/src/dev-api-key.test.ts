@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isApiKeyFormat } from './api-key-format.js';
-import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID, isDevKeyAllowed } from './dev-api-key.js';
+import {
+  DEV_API_KEY,
+  DEV_ENVIRONMENT_ID,
+  DEV_TENANT_ID,
+  DEV_USER_ID,
+  isDevelopmentEnv,
+  isDevKeyAllowed,
+} from './dev-api-key.js';
 import { identifierSchema } from './key-store-input.js';
 
 describe('DEV_API_KEY', () => {
@@ -19,11 +26,29 @@ describe('DEV_API_KEY', () => {
 });
 
 describe('isDevKeyAllowed', () => {
-  it('is false only when NODE_ENV is production', () => {
+  it('is true only for development values of NODE_ENV', () => {
     expect(isDevKeyAllowed({ NODE_ENV: 'production' })).toBe(false);
     expect(isDevKeyAllowed({ NODE_ENV: 'development' })).toBe(true);
     expect(isDevKeyAllowed({ NODE_ENV: 'test' })).toBe(true);
     expect(isDevKeyAllowed({})).toBe(true);
+    expect(isDevKeyAllowed({ NODE_ENV: '' })).toBe(true);
+    expect(isDevKeyAllowed({ NODE_ENV: ' Development ' })).toBe(true);
+  });
+
+  it('counts every other spelling as production: a typo never leaves the public key on', () => {
+    for (const NODE_ENV of [
+      'Production',
+      'PRODUCTION',
+      'prod',
+      'production ',
+      'staging',
+      'prd',
+      'live',
+      'developmnt',
+    ]) {
+      expect(isDevKeyAllowed({ NODE_ENV })).toBe(false);
+      expect(isDevelopmentEnv({ NODE_ENV })).toBe(false);
+    }
   });
 
   it('reads process.env by default', () => {

@@ -27,6 +27,7 @@ describe('the public surface, by audience', () => {
         'isApiKeyError',
         'isApiKeyFormat',
         'isDevKeyAllowed',
+        'isDevelopmentEnv',
         'isErrorCode',
         'parseKeyConfig',
         'toDisplayId',

@@ -17,7 +17,14 @@ export {
 } from './authenticate-session.js';
 export { chainKeyStores } from './chain-key-stores.js';
 export { checkScopes, hasScopes } from './check-scopes.js';
-export { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID, isDevKeyAllowed } from './dev-api-key.js';
+export {
+  DEV_API_KEY,
+  DEV_ENVIRONMENT_ID,
+  DEV_TENANT_ID,
+  DEV_USER_ID,
+  isDevelopmentEnv,
+  isDevKeyAllowed,
+} from './dev-api-key.js';
 export { toDisplayId } from './display-id.js';
 export {
   ApiKeyError,
