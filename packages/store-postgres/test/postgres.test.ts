@@ -1,10 +1,10 @@
 import { createAuthenticator, hashApiKey, type KeyChange } from '@keyward/core';
+import { describeKeyStoreSuite } from '@keyward/test-kit/key-store-suite';
 import { createTestDatabase, pgSkipReason, runAdminSql } from '@keyward/test-kit/pg-test-db';
 import { waitFor } from '@keyward/test-kit/wait-for';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresKeyStore, type PostgresKeyStore } from '../src/index.js';
-import { describeKeyStoreBehaviour } from './key-store-suite.js';
 
 const db = await createTestDatabase();
 const skip = db === null;
@@ -29,14 +29,14 @@ async function sqlIn(url: string, sql: string, params: unknown[] = []): Promise<
   }
 }
 
-describeKeyStoreBehaviour(
-  'PostgresKeyStore on a PostgreSQL server',
-  async ({ now }) => {
+describeKeyStoreSuite({
+  name: 'PostgresKeyStore on a PostgreSQL server',
+  create: async ({ now }) => {
     const store = await createPostgresKeyStore({ connectionString: db!.url, now, onError: () => {} });
     return { store, close: () => store.close() };
   },
-  { skip },
-);
+  skip: skip ? pgSkipReason : undefined,
+});
 
 describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instances', () => {
   const open: PostgresKeyStore[] = [];

@@ -1,28 +1,50 @@
-// One behavioural suite for every ManagedKeyStore: run against PGlite, a PostgreSQL server and
-// core's MemoryKeyStore (the reference), so all three provably behave and refuse alike.
+// The behaviour every ManagedKeyStore owes keyward: run against core's MemoryKeyStore (the
+// reference), PGlite and a PostgreSQL server in this repository, and by any third-party store
+// that wants to show it behaves and refuses alike.
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
+import { hashApiKey, isApiKeyFormat, MemoryKeyStore } from '@keyward/core';
 import {
   type ApiKeyRecord,
-  hashApiKey,
-  isApiKeyFormat,
+  assertKnownOptions,
   type KeyChange,
   type KeyScope,
   type ManagedKeyStore,
-  MemoryKeyStore,
-} from '@keyward/core';
+} from '@keyward/core/store';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** A store under test and how to dispose of it. */
-export interface SuiteStore {
-  store: ManagedKeyStore & { watch(listener: (change: KeyChange) => void): () => void };
+/**
+ * A store the suite can run against. `watch` is required, not optional as in `KeyStore`: an
+ * authenticator evicts its cache on the changes a store reports, and without them a revoked key
+ * would keep working until the cache entry expires.
+ */
+export type WatchableKeyStore = ManagedKeyStore & { watch(listener: (change: KeyChange) => void): () => void };
+
+/** One store opened for the suite, and how to dispose of it. */
+export interface KeyStoreHandle {
+  store: WatchableKeyStore;
   close(): Promise<void>;
 }
 
-/** Opens one store for the whole suite; `now` is the suite's clock. */
-export type SuiteFactory = (options: { now: () => Date }) => Promise<SuiteStore>;
+/** What {@link describeKeyStoreSuite} runs against. */
+export interface KeyStoreFactory {
+  /** The suite's title, e.g. `PostgresKeyStore on PGlite`. */
+  name: string;
+  /**
+   * Opens one store for the whole suite. The store must take its created, updated and rotation
+   * times from `now`: the suite moves that clock by hand.
+   */
+  create(options: { now: () => Date }): Promise<KeyStoreHandle>;
+  /**
+   * Why the store cannot be tested here (no server reachable, say), or unset to run. A reason
+   * registers the suite as skipped with the reason as its one test's title, so a skip is never
+   * silent.
+   */
+  skip?: string | undefined;
+}
 
+const CALLER = '@keyward/test-kit: describeKeyStoreSuite';
 const START = Date.parse('2030-01-01T00:00:00.000Z');
 
 /** A fresh tenant per test, so tests sharing one database never see each other's keys. */
@@ -86,27 +108,51 @@ const createInput = fc.oneof(
   fc.anything(),
 );
 
-/** How a run of the suite differs. */
-export interface SuiteOptions {
-  /** Show the suite as skipped (no server, say). */
-  skip?: boolean;
-}
-
-/** Registers the suite under `title`. */
-export function describeKeyStoreBehaviour(title: string, factory: SuiteFactory, options: SuiteOptions = {}): void {
-  describe.skipIf(options.skip ?? false)(title, () => {
+/**
+ * Registers the key store suite (vitest `describe`/`it`) under `factory.name`: creating,
+ * finding, listing, updating, revoking and rotating keys, tenant and environment isolation,
+ * refusing bad input exactly as core's `MemoryKeyStore` does, and telling watchers of every
+ * change. Call it at the top level of a test file.
+ *
+ * @example
+ * describeKeyStoreSuite({
+ *   name: 'MyKeyStore',
+ *   create: async ({ now }) => {
+ *     const store = await openMyKeyStore({ now });
+ *     return { store, close: () => store.close() };
+ *   },
+ * });
+ */
+export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
+  if (typeof factory !== 'object' || factory === null) throw new TypeError(`${CALLER}: factory must be an object`);
+  assertKnownOptions(factory, ['name', 'create', 'skip'], CALLER, 'factory');
+  if (typeof factory.name !== 'string' || factory.name === '') {
+    throw new TypeError(`${CALLER}: factory.name must be a non-empty string`);
+  }
+  if (typeof factory.create !== 'function') throw new TypeError(`${CALLER}: factory.create must be a function`);
+  if (factory.skip !== undefined && (typeof factory.skip !== 'string' || factory.skip === '')) {
+    throw new TypeError(`${CALLER}: factory.skip must be the reason the suite is skipped, or unset`);
+  }
+  const skipReason = factory.skip;
+  if (skipReason !== undefined) {
+    describe(factory.name, () => {
+      it.skip(skipReason, () => {});
+    });
+    return;
+  }
+  describe(factory.name, () => {
     let clockMs = START;
     const now = () => new Date(clockMs);
     const tick = (ms = 1_000) => {
       clockMs += ms;
     };
-    let handle: SuiteStore;
-    let store: SuiteStore['store'];
+    let handle: KeyStoreHandle;
+    let store: WatchableKeyStore;
     const changes: KeyChange[] = [];
     const changed = (hash: string) => changes.some((c) => 'hash' in c && c.hash === hash);
 
     beforeAll(async () => {
-      handle = await factory({ now });
+      handle = await factory.create({ now });
       store = handle.store;
       store.watch((change) => changes.push(change));
     });
