@@ -120,6 +120,22 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
     }
   });
 
+  it('hands a NOTIFY to every watcher of another instance when one throws, reporting the throw', async () => {
+    const a = await track(createPostgresKeyStore({ connectionString: db!.url, onError: () => {} }));
+    const errors: Error[] = [];
+    const b = await track(createPostgresKeyStore({ connectionString: db!.url, onError: (err) => errors.push(err) }));
+    b.watch(() => {
+      throw new Error('a faulty watcher');
+    });
+    const heard: KeyChange[] = [];
+    b.watch((change) => heard.push(change));
+    const { key, apiKey } = await a.create({ ...scope, name: 'revoke me elsewhere' });
+    await a.revoke(scope, apiKey.id);
+    await waitFor(() => heard.some((c) => 'hash' in c && c.hash === hashApiKey(key)), 'the NOTIFY to reach instance B');
+    expect(errors.map((err) => err.message)).toContain('a watch listener threw: a faulty watcher');
+    expect(b.changesReliable).toBe(true);
+  });
+
   it('reconnects a lost listener: unreliable until back, then everything is evicted', async () => {
     const fresh = await createTestDatabase();
     if (!fresh) throw new Error('the server went away');

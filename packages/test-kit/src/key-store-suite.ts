@@ -3,7 +3,7 @@
 // that wants to show it behaves and refuses alike.
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { hashApiKey, isApiKeyFormat, MemoryKeyStore } from '@keyward/core';
+import { createAuthenticator, hashApiKey, isApiKeyFormat, MemoryKeyStore } from '@keyward/core';
 import {
   type ApiKeyRecord,
   assertKnownOptions,
@@ -111,8 +111,8 @@ const createInput = fc.oneof(
 /**
  * Registers the key store suite (vitest `describe`/`it`) under `factory.name`: creating,
  * finding, listing, updating, revoking and rotating keys, tenant and environment isolation,
- * refusing bad input exactly as core's `MemoryKeyStore` does, and telling watchers of every
- * change. Call it at the top level of a test file.
+ * refusing bad input exactly as core's `MemoryKeyStore` does, and telling every watcher of a
+ * change even when one of them throws. Call it at the top level of a test file.
  *
  * @example
  * describeKeyStoreSuite({
@@ -329,6 +329,57 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
         expect((await store.list(outsider)).items.map((k) => k.name)).not.toContain('a');
       }
       expect(await store.get(a, ka.apiKey.id)).toEqual(ka.apiKey);
+    });
+
+    it('tells every other watcher of a revocation, a deactivation and a rotation when some watchers throw', async () => {
+      const scope = freshScope();
+      const revoked = await store.create({ ...scope, name: 'revoke me' });
+      const deactivated = await store.create({ ...scope, name: 'deactivate me' });
+      const rotated = await store.create({ ...scope, name: 'rotate me' });
+      const hashes = [revoked, deactivated, rotated].map((k) => hashApiKey(k.key));
+      const faulty = () => {
+        throw new Error('a faulty watcher');
+      };
+      const heardBefore: KeyChange[] = [];
+      const heardAfter: KeyChange[] = [];
+      // Throwers on both sides of the authenticator's own watcher and of the others: an emitter
+      // that stops at the first throw leaves a revoked key in the cache, whatever the order.
+      const stops = [store.watch(faulty), store.watch((change) => heardBefore.push(change))];
+      const auth = createAuthenticator({ store, now });
+      stops.push(
+        store.watch(faulty),
+        store.watch((change) => heardAfter.push(change)),
+        store.watch(faulty),
+      );
+      const check = async (key: string) => {
+        const result = await auth.authenticate({ 'x-api-key': key });
+        return result.ok ? 'ok' : result.error.code;
+      };
+      try {
+        for (const k of [revoked, deactivated, rotated]) {
+          expect(await check(k.key)).toBe('ok');
+          // Cached now: only the store's change can stop the authenticator answering from it.
+          expect(auth.cache?.get(hashApiKey(k.key))).toMatchObject({ id: k.apiKey.id });
+        }
+
+        await expect(store.revoke(scope, revoked.apiKey.id)).resolves.toBe(true);
+        expect(await check(revoked.key)).toBe('invalid_api_key');
+        await expect(store.update(scope, deactivated.apiKey.id, { active: false })).resolves.toMatchObject({
+          active: false,
+        });
+        expect(await check(deactivated.key)).toBe('inactive_api_key');
+        const successor = await store.rotate(scope, rotated.apiKey.id);
+        expect(successor).not.toBeNull();
+        expect(await check(rotated.key)).toBe('invalid_api_key');
+        expect(await check(successor?.key ?? '')).toBe('ok');
+
+        for (const heard of [heardBefore, heardAfter, changes]) {
+          for (const hash of hashes) expect(heard).toContainEqual({ hash });
+        }
+      } finally {
+        auth.close();
+        for (const stop of stops) stop();
+      }
     });
 
     it('stores names and scopes exactly, unicode and quotes included', async () => {
