@@ -39,11 +39,41 @@ describe('createPostgresKeyStore: a watcher that throws', () => {
       const { key, apiKey } = await store.create({ ...scope, name: 'k' });
       expect(await store.revoke(scope, apiKey.id)).toBe(true);
       expect(heard).toEqual([{ hash: hashApiKey(key) }]);
-      expect(errors.map((err) => err.message)).toEqual(['a watch listener threw: a faulty watcher']);
+      expect(errors.map((err) => err.message)).toEqual([
+        '@keyward/store-postgres: a watch listener threw: a faulty watcher',
+      ]);
       expect(errors[0]?.cause).toBe(thrown);
     } finally {
       await store.close();
     }
+  });
+
+  it('is written as one console.warn line, the package-named message, without an onError', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const store = await createPostgresKeyStore({ dataDir: 'memory://' });
+    try {
+      store.watch(() => {
+        throw new Error('a faulty watcher');
+      });
+      const { apiKey } = await store.create({ ...scope, name: 'k' });
+      await store.update(scope, apiKey.id, { active: false });
+      expect(warn.mock.calls).toEqual([['@keyward/store-postgres: a watch listener threw: a faulty watcher']]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('createPostgresKeyStore: after close', () => {
+  it('refuses every call with an error naming the package', async () => {
+    const store = await createPostgresKeyStore({ dataDir: 'memory://' });
+    await store.close();
+    await expect(store.findByHash(hashApiKey('x'))).rejects.toThrow(
+      new Error('@keyward/store-postgres: the store is closed'),
+    );
+    await expect(store.create({ ...scope, name: 'late' })).rejects.toThrow(
+      /^@keyward\/store-postgres: the store is closed$/,
+    );
   });
 });
 

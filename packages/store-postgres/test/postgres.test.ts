@@ -132,7 +132,9 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
     const { key, apiKey } = await a.create({ ...scope, name: 'revoke me elsewhere' });
     await a.revoke(scope, apiKey.id);
     await waitFor(() => heard.some((c) => 'hash' in c && c.hash === hashApiKey(key)), 'the NOTIFY to reach instance B');
-    expect(errors.map((err) => err.message)).toContain('a watch listener threw: a faulty watcher');
+    expect(errors.map((err) => err.message)).toContain(
+      '@keyward/store-postgres: a watch listener threw: a faulty watcher',
+    );
     expect(b.changesReliable).toBe(true);
   });
 
@@ -159,7 +161,7 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
       await waitFor(() => store.changesReliable === true, 'the listener to reconnect');
       await waitFor(() => heard.some((c) => 'all' in c), 'the {all: true} change after the reconnect');
       expect(errors.length).toBeGreaterThan(0);
-      expect(errors[0]?.message).toMatch(/LISTEN connection lost/);
+      expect(errors[0]?.message).toMatch(/^@keyward\/store-postgres: LISTEN connection lost/);
 
       // Subscribed again: a revocation elsewhere reaches it.
       const { key, apiKey } = await other.create({ ...scope, name: 'after reconnect' });
@@ -184,7 +186,10 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
       await runAdminSql(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${databaseOf(fresh.url)}' AND application_name = 'keyward'`,
       );
-      await waitFor(() => errors.some((e) => /idle PostgreSQL connection/.test(e.message)), 'the idle error');
+      await waitFor(
+        () => errors.some((e) => /^@keyward\/store-postgres: idle PostgreSQL connection/.test(e.message)),
+        'the idle error',
+      );
       expect((await store.findByHash(hashApiKey(key)))?.name).toBe('k');
     } finally {
       await store.close();
