@@ -571,6 +571,64 @@ describe('MemoryKeyStore.fromConfig', () => {
   });
 });
 
+describe('MemoryKeyStore options', () => {
+  const key = generateApiKey();
+
+  it('refuses a misspelled option, suggesting the name it meant', () => {
+    expect(() => new MemoryKeyStore({ nwo: () => new Date() } as never)).toThrow(
+      new TypeError('@keyward/core: MemoryKeyStore: options.nwo is not an option (did you mean options.now?)'),
+    );
+    expect(() => new MemoryKeyStore({ clock: () => new Date() } as never)).toThrow(
+      new TypeError('@keyward/core: MemoryKeyStore: options.clock is not an option; known: now'),
+    );
+  });
+
+  it('refuses a misspelled fromConfig option rather than quietly leaving the development key off', () => {
+    expect(() => MemoryKeyStore.fromConfig({ keys: [] }, { devkey: true } as never)).toThrow(
+      new TypeError(
+        '@keyward/core: MemoryKeyStore.fromConfig: options.devkey is not an option (did you mean options.devKey?)',
+      ),
+    );
+    expect(() => MemoryKeyStore.fromConfig({ keys: [] }, { nwo: () => new Date() } as never)).toThrow(
+      new TypeError(
+        '@keyward/core: MemoryKeyStore.fromConfig: options.nwo is not an option (did you mean options.now?)',
+      ),
+    );
+  });
+
+  it('refuses a clock that is not a function', () => {
+    for (const now of ['2030-01-01', new Date(), 0]) {
+      expect(() => new MemoryKeyStore({ now } as never)).toThrow(TypeError);
+      expect(() => new MemoryKeyStore({ now } as never)).toThrow(
+        /^@keyward\/core: MemoryKeyStore.*options\.now must be a function/,
+      );
+      expect(() => MemoryKeyStore.fromConfig({ keys: [] }, { now } as never)).toThrow(
+        /options\.now must be a function/,
+      );
+    }
+  });
+
+  it('never quotes the value of an option it refuses, which may be a key put under the wrong name', () => {
+    const attempts = [
+      () => new MemoryKeyStore({ apiKey: key } as never),
+      () => new MemoryKeyStore({ now: key } as never),
+      () => MemoryKeyStore.fromConfig({ keys: [] }, { devKey: true, key } as never),
+      () => MemoryKeyStore.fromConfig({ keys: [] }, { now: [key] } as never),
+    ];
+    for (const attempt of attempts) {
+      let thrown: unknown;
+      try {
+        attempt();
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expectNotRevealed(thrown, key);
+      expectNotRevealed(String(thrown), key);
+    }
+  });
+});
+
 describe('createDevApiKeyRecord', () => {
   it('describes the development key by its hash, with every scope', () => {
     const record = createDevApiKeyRecord(new Date(5));

@@ -60,10 +60,10 @@ export interface PostgresKeyStoreOptions {
   /** The clock for created, updated and rotation times, for tests. */
   now?: () => Date;
   /**
-   * Background errors: a lost LISTEN connection, a failed usage flush, an idle pooled
-   * connection dropping. Default: one `console.warn` line with the message. Messages come from
-   * the database and the store, and the store never sends a plaintext key to the database, so
-   * they cannot contain one.
+   * Background errors, each message starting `@keyward/store-postgres: ` and its `cause` the
+   * original failure: a lost LISTEN connection, a failed usage flush, an idle pooled connection
+   * dropping, a `watch` listener that threw. Default: one `console.warn` line with the message.
+   * The store never sends a plaintext key to the database, so no database message holds one.
    */
   onError?: (err: Error) => void;
 }
@@ -80,13 +80,23 @@ export interface PostgresKeyStore extends ManagedKeyStore {
   close(): Promise<void>;
 }
 
-const CALLER = '@keyward/store-postgres: createPostgresKeyStore';
+const PACKAGE = '@keyward/store-postgres';
+const CALLER = `${PACKAGE}: createPostgresKeyStore`;
 const STORE_OPTIONS = ['connectionString', 'dataDir', 'poolSize', 'usageFlushIntervalMs', 'now', 'onError'];
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function defaultOnError(err: Error): void {
-  console.warn(`[@keyward/store-postgres] ${err.message}`);
+  console.warn(err.message);
+}
+
+/**
+ * Background errors come from parts that do not know which package they run in (the listener,
+ * the usage recorder, core's change emitter): named here, once, so a shared log says where each
+ * came from. The cause stays the original failure (the driver's error, what a watcher threw).
+ */
+function reportingAsPackage(onError: (err: Error) => void): (err: Error) => void {
+  return (err) => onError(new Error(`${PACKAGE}: ${err.message}`, { cause: err.cause ?? err }));
 }
 
 function validateOptions(options: unknown): PostgresKeyStoreOptions {
@@ -131,7 +141,7 @@ function validateOptions(options: unknown): PostgresKeyStoreOptions {
  */
 export async function createPostgresKeyStore(options?: PostgresKeyStoreOptions): Promise<PostgresKeyStore> {
   const o = validateOptions(options);
-  const onError = o.onError ?? defaultOnError;
+  const onError = reportingAsPackage(o.onError ?? defaultOnError);
   const now = o.now ?? (() => new Date());
   // One faulty watcher must not keep the others from evicting: core's emitter calls them all.
   const changes = createChangeEmitter({ onError });
@@ -318,6 +328,6 @@ class SqlKeyStore implements PostgresKeyStore {
   }
 
   #assertOpen(): void {
-    if (this.#closing) throw new Error('@keyward/store-postgres: the store is closed');
+    if (this.#closing) throw new Error(`${PACKAGE}: the store is closed`);
   }
 }

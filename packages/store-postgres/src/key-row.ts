@@ -30,7 +30,8 @@ function toDateOrNull(value: Date | string | null): Date | null {
 
 function toScopes(value: string[] | null): string[] {
   if (value === null) return [];
-  if (!Array.isArray(value)) throw new TypeError('keyward_api_keys.scopes did not come back as an array');
+  if (!Array.isArray(value))
+    throw new TypeError('@keyward/store-postgres: keyward_api_keys.scopes did not come back as an array');
   return [...value];
 }
 

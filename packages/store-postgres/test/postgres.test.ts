@@ -1,10 +1,10 @@
 import { createAuthenticator, hashApiKey, type KeyChange } from '@keyward/core';
+import { describeKeyStoreSuite } from '@keyward/test-kit/key-store-suite';
 import { createTestDatabase, pgSkipReason, runAdminSql } from '@keyward/test-kit/pg-test-db';
 import { waitFor } from '@keyward/test-kit/wait-for';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresKeyStore, type PostgresKeyStore } from '../src/index.js';
-import { describeKeyStoreBehaviour } from './key-store-suite.js';
 
 const db = await createTestDatabase();
 const skip = db === null;
@@ -29,14 +29,14 @@ async function sqlIn(url: string, sql: string, params: unknown[] = []): Promise<
   }
 }
 
-describeKeyStoreBehaviour(
-  'PostgresKeyStore on a PostgreSQL server',
-  async ({ now }) => {
+describeKeyStoreSuite({
+  name: 'PostgresKeyStore on a PostgreSQL server',
+  create: async ({ now }) => {
     const store = await createPostgresKeyStore({ connectionString: db!.url, now, onError: () => {} });
     return { store, close: () => store.close() };
   },
-  { skip },
-);
+  skip: skip ? pgSkipReason : undefined,
+});
 
 describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instances', () => {
   const open: PostgresKeyStore[] = [];
@@ -120,6 +120,24 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
     }
   });
 
+  it('hands a NOTIFY to every watcher of another instance when one throws, reporting the throw', async () => {
+    const a = await track(createPostgresKeyStore({ connectionString: db!.url, onError: () => {} }));
+    const errors: Error[] = [];
+    const b = await track(createPostgresKeyStore({ connectionString: db!.url, onError: (err) => errors.push(err) }));
+    b.watch(() => {
+      throw new Error('a faulty watcher');
+    });
+    const heard: KeyChange[] = [];
+    b.watch((change) => heard.push(change));
+    const { key, apiKey } = await a.create({ ...scope, name: 'revoke me elsewhere' });
+    await a.revoke(scope, apiKey.id);
+    await waitFor(() => heard.some((c) => 'hash' in c && c.hash === hashApiKey(key)), 'the NOTIFY to reach instance B');
+    expect(errors.map((err) => err.message)).toContain(
+      '@keyward/store-postgres: a watch listener threw: a faulty watcher',
+    );
+    expect(b.changesReliable).toBe(true);
+  });
+
   it('reconnects a lost listener: unreliable until back, then everything is evicted', async () => {
     const fresh = await createTestDatabase();
     if (!fresh) throw new Error('the server went away');
@@ -143,7 +161,7 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
       await waitFor(() => store.changesReliable === true, 'the listener to reconnect');
       await waitFor(() => heard.some((c) => 'all' in c), 'the {all: true} change after the reconnect');
       expect(errors.length).toBeGreaterThan(0);
-      expect(errors[0]?.message).toMatch(/LISTEN connection lost/);
+      expect(errors[0]?.message).toMatch(/^@keyward\/store-postgres: LISTEN connection lost/);
 
       // Subscribed again: a revocation elsewhere reaches it.
       const { key, apiKey } = await other.create({ ...scope, name: 'after reconnect' });
@@ -168,7 +186,10 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
       await runAdminSql(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${databaseOf(fresh.url)}' AND application_name = 'keyward'`,
       );
-      await waitFor(() => errors.some((e) => /idle PostgreSQL connection/.test(e.message)), 'the idle error');
+      await waitFor(
+        () => errors.some((e) => /^@keyward\/store-postgres: idle PostgreSQL connection/.test(e.message)),
+        'the idle error',
+      );
       expect((await store.findByHash(hashApiKey(key)))?.name).toBe('k');
     } finally {
       await store.close();

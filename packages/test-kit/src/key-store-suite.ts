@@ -1,28 +1,50 @@
-// One behavioural suite for every ManagedKeyStore: run against PGlite, a PostgreSQL server and
-// core's MemoryKeyStore (the reference), so all three provably behave and refuse alike.
+// The behaviour every ManagedKeyStore owes keyward: run against core's MemoryKeyStore (the
+// reference), PGlite and a PostgreSQL server in this repository, and by any third-party store
+// that wants to show it behaves and refuses alike.
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
+import { createAuthenticator, hashApiKey, isApiKeyFormat, MemoryKeyStore } from '@keyward/core';
 import {
   type ApiKeyRecord,
-  hashApiKey,
-  isApiKeyFormat,
+  assertKnownOptions,
   type KeyChange,
   type KeyScope,
   type ManagedKeyStore,
-  MemoryKeyStore,
-} from '@keyward/core';
+} from '@keyward/core/store';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** A store under test and how to dispose of it. */
-export interface SuiteStore {
-  store: ManagedKeyStore & { watch(listener: (change: KeyChange) => void): () => void };
+/**
+ * A store the suite can run against. `watch` is required, not optional as in `KeyStore`: an
+ * authenticator evicts its cache on the changes a store reports, and without them a revoked key
+ * would keep working until the cache entry expires.
+ */
+export type WatchableKeyStore = ManagedKeyStore & { watch(listener: (change: KeyChange) => void): () => void };
+
+/** One store opened for the suite, and how to dispose of it. */
+export interface KeyStoreHandle {
+  store: WatchableKeyStore;
   close(): Promise<void>;
 }
 
-/** Opens one store for the whole suite; `now` is the suite's clock. */
-export type SuiteFactory = (options: { now: () => Date }) => Promise<SuiteStore>;
+/** What {@link describeKeyStoreSuite} runs against. */
+export interface KeyStoreFactory {
+  /** The suite's title, e.g. `PostgresKeyStore on PGlite`. */
+  name: string;
+  /**
+   * Opens one store for the whole suite. The store must take its created, updated and rotation
+   * times from `now`: the suite moves that clock by hand.
+   */
+  create(options: { now: () => Date }): Promise<KeyStoreHandle>;
+  /**
+   * Why the store cannot be tested here (no server reachable, say), or unset to run. A reason
+   * registers the suite as skipped with the reason as its one test's title, so a skip is never
+   * silent.
+   */
+  skip?: string | undefined;
+}
 
+const CALLER = '@keyward/test-kit: describeKeyStoreSuite';
 const START = Date.parse('2030-01-01T00:00:00.000Z');
 
 /** A fresh tenant per test, so tests sharing one database never see each other's keys. */
@@ -86,27 +108,51 @@ const createInput = fc.oneof(
   fc.anything(),
 );
 
-/** How a run of the suite differs. */
-export interface SuiteOptions {
-  /** Show the suite as skipped (no server, say). */
-  skip?: boolean;
-}
-
-/** Registers the suite under `title`. */
-export function describeKeyStoreBehaviour(title: string, factory: SuiteFactory, options: SuiteOptions = {}): void {
-  describe.skipIf(options.skip ?? false)(title, () => {
+/**
+ * Registers the key store suite (vitest `describe`/`it`) under `factory.name`: creating,
+ * finding, listing, updating, revoking and rotating keys, tenant and environment isolation,
+ * refusing bad input exactly as core's `MemoryKeyStore` does, and telling every watcher of a
+ * change even when one of them throws. Call it at the top level of a test file.
+ *
+ * @example
+ * describeKeyStoreSuite({
+ *   name: 'MyKeyStore',
+ *   create: async ({ now }) => {
+ *     const store = await openMyKeyStore({ now });
+ *     return { store, close: () => store.close() };
+ *   },
+ * });
+ */
+export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
+  if (typeof factory !== 'object' || factory === null) throw new TypeError(`${CALLER}: factory must be an object`);
+  assertKnownOptions(factory, ['name', 'create', 'skip'], CALLER, 'factory');
+  if (typeof factory.name !== 'string' || factory.name === '') {
+    throw new TypeError(`${CALLER}: factory.name must be a non-empty string`);
+  }
+  if (typeof factory.create !== 'function') throw new TypeError(`${CALLER}: factory.create must be a function`);
+  if (factory.skip !== undefined && (typeof factory.skip !== 'string' || factory.skip === '')) {
+    throw new TypeError(`${CALLER}: factory.skip must be the reason the suite is skipped, or unset`);
+  }
+  const skipReason = factory.skip;
+  if (skipReason !== undefined) {
+    describe(factory.name, () => {
+      it.skip(skipReason, () => {});
+    });
+    return;
+  }
+  describe(factory.name, () => {
     let clockMs = START;
     const now = () => new Date(clockMs);
     const tick = (ms = 1_000) => {
       clockMs += ms;
     };
-    let handle: SuiteStore;
-    let store: SuiteStore['store'];
+    let handle: KeyStoreHandle;
+    let store: WatchableKeyStore;
     const changes: KeyChange[] = [];
     const changed = (hash: string) => changes.some((c) => 'hash' in c && c.hash === hash);
 
     beforeAll(async () => {
-      handle = await factory({ now });
+      handle = await factory.create({ now });
       store = handle.store;
       store.watch((change) => changes.push(change));
     });
@@ -283,6 +329,57 @@ export function describeKeyStoreBehaviour(title: string, factory: SuiteFactory, 
         expect((await store.list(outsider)).items.map((k) => k.name)).not.toContain('a');
       }
       expect(await store.get(a, ka.apiKey.id)).toEqual(ka.apiKey);
+    });
+
+    it('tells every other watcher of a revocation, a deactivation and a rotation when some watchers throw', async () => {
+      const scope = freshScope();
+      const revoked = await store.create({ ...scope, name: 'revoke me' });
+      const deactivated = await store.create({ ...scope, name: 'deactivate me' });
+      const rotated = await store.create({ ...scope, name: 'rotate me' });
+      const hashes = [revoked, deactivated, rotated].map((k) => hashApiKey(k.key));
+      const faulty = () => {
+        throw new Error('a faulty watcher');
+      };
+      const heardBefore: KeyChange[] = [];
+      const heardAfter: KeyChange[] = [];
+      // Throwers on both sides of the authenticator's own watcher and of the others: an emitter
+      // that stops at the first throw leaves a revoked key in the cache, whatever the order.
+      const stops = [store.watch(faulty), store.watch((change) => heardBefore.push(change))];
+      const auth = createAuthenticator({ store, now });
+      stops.push(
+        store.watch(faulty),
+        store.watch((change) => heardAfter.push(change)),
+        store.watch(faulty),
+      );
+      const check = async (key: string) => {
+        const result = await auth.authenticate({ 'x-api-key': key });
+        return result.ok ? 'ok' : result.error.code;
+      };
+      try {
+        for (const k of [revoked, deactivated, rotated]) {
+          expect(await check(k.key)).toBe('ok');
+          // Cached now: only the store's change can stop the authenticator answering from it.
+          expect(auth.cache?.get(hashApiKey(k.key))).toMatchObject({ id: k.apiKey.id });
+        }
+
+        await expect(store.revoke(scope, revoked.apiKey.id)).resolves.toBe(true);
+        expect(await check(revoked.key)).toBe('invalid_api_key');
+        await expect(store.update(scope, deactivated.apiKey.id, { active: false })).resolves.toMatchObject({
+          active: false,
+        });
+        expect(await check(deactivated.key)).toBe('inactive_api_key');
+        const successor = await store.rotate(scope, rotated.apiKey.id);
+        expect(successor).not.toBeNull();
+        expect(await check(rotated.key)).toBe('invalid_api_key');
+        expect(await check(successor?.key ?? '')).toBe('ok');
+
+        for (const heard of [heardBefore, heardAfter, changes]) {
+          for (const hash of hashes) expect(heard).toContainEqual({ hash });
+        }
+      } finally {
+        auth.close();
+        for (const stop of stops) stop();
+      }
     });
 
     it('stores names and scopes exactly, unicode and quotes included', async () => {
