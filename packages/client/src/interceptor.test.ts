@@ -125,6 +125,17 @@ describe('apiKeyInterceptor', () => {
     );
   });
 
+  it('refuses an unknown option: a misspelt origin must not send the key to every host', () => {
+    expect(() => apiKeyInterceptor(KEY, { orgin: ORIGIN } as never)).toThrow(
+      new TypeError(
+        '@keyward/client: apiKeyInterceptor: options.orgin is not an option (did you mean options.origin?)',
+      ),
+    );
+    expect(() => apiKeyInterceptor(KEY, null as never)).toThrow(
+      new TypeError('@keyward/client: apiKeyInterceptor: options must be an object'),
+    );
+  });
+
   it("checks the header name with core's rule, length limit included", () => {
     // Core's isHeaderName caps a name at 256 characters; a copy of the bare token pattern would not.
     expect(() => apiKeyInterceptor(KEY, { header: 'x'.repeat(257) })).toThrow(/options\.header/);

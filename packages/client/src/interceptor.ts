@@ -1,9 +1,10 @@
 import { isApiKeyFormat } from '@keyward/core';
-import { isHeaderName } from '@keyward/core/adapter';
+import { assertKnownOptions, isHeaderName } from '@keyward/core/adapter';
 import type { Dispatcher } from 'undici';
 import { KeywardError } from './errors.js';
+import { isObject } from './is-object.js';
 import { API_KEY_HEADER } from './transport.js';
-import { usageError } from './usage-error.js';
+import { usageCaller, usageError } from './usage-error.js';
 
 /** Options for {@link apiKeyInterceptor}. */
 export interface ApiKeyInterceptorOptions {
@@ -15,6 +16,8 @@ export interface ApiKeyInterceptorOptions {
   /** The header to send the key in. Default `x-api-key`. */
   header?: string;
 }
+
+const INTERCEPTOR_OPTIONS: readonly string[] = ['origin', 'header'];
 
 type HeaderPairs = [string, string | string[] | undefined][];
 
@@ -76,6 +79,9 @@ export function apiKeyInterceptor(
   if (typeof apiKey !== 'string' && typeof apiKey !== 'function') {
     throw usageError('apiKeyInterceptor', 'apiKey must be a string or a function returning one');
   }
+  if (!isObject(options)) throw usageError('apiKeyInterceptor', 'options must be an object');
+  // A misspelt `origin` would otherwise send the key to every host the dispatcher reaches.
+  assertKnownOptions(options, INTERCEPTOR_OPTIONS, usageCaller('apiKeyInterceptor'));
   const header = options.header ?? API_KEY_HEADER;
   if (!isHeaderName(header)) throw usageError('apiKeyInterceptor', 'options.header must be an HTTP header name');
   const origin = options.origin === undefined ? undefined : originOf(options.origin);
