@@ -1,4 +1,4 @@
-// The wire speaks snake_case (DESIGN.md section 4), TypeScript speaks camelCase. Only object keys
+// The wire speaks snake_case, TypeScript speaks camelCase. Only object keys
 // change; values (scopes such as `keys:read`, names, ids) are never touched.
 
 /** `expires_at` → `expiresAt`. Leading underscores and non-letters after `_` are kept as they are. */

@@ -37,23 +37,48 @@ describe('createClient options', () => {
     expect(() => createClient()).not.toThrow();
   });
 
+  const PREFIX = '@keyward/client: createClient:';
+
   it.each([
-    ['not a url', /baseUrl/],
-    ['ftp://h', /http or https/],
-    ['http://user:pw@h', /credentials/],
-    ['http://h/?x=1', /query/],
-    ['http://h/#x', /fragment/],
+    ['not a url', 'must be an absolute http or https URL, such as http://127.0.0.1:3000'],
+    ['ftp://h', 'must use http or https, got ftp:'],
+    ['http://user:pw@h', 'must not contain credentials; the client sends the API key'],
+    ['http://h/?x=1', 'must not have a query string or fragment'],
+    ['http://h/#x', 'must not have a query string or fragment'],
   ])('refuses baseUrl %j', (baseUrl, message) => {
-    expect(typeErrorOf({ apiKey: KEY, baseUrl }).message).toMatch(message);
+    expect(typeErrorOf({ apiKey: KEY, baseUrl }).message).toBe(`${PREFIX} options.baseUrl ${message}`);
+  });
+
+  it('names KEYWARD_BASE_URL when the bad base URL came from there', () => {
+    vi.stubEnv('KEYWARD_BASE_URL', 'ftp://h');
+    expect(typeErrorOf({ apiKey: KEY }).message).toBe(`${PREFIX} KEYWARD_BASE_URL must use http or https, got ftp:`);
   });
 
   it('names an unknown option (a typo must not fall back to the environment)', () => {
-    expect(typeErrorOf({ apikey: KEY }).message).toMatch(/unknown option "apikey"/);
-    expect(typeErrorOf({ apiKey: KEY, backoff: { delay: 1 } }).message).toMatch(/backoff\.delay/);
+    expect(typeErrorOf({ apikey: KEY }).message).toBe(
+      `${PREFIX} options.apikey is not an option (did you mean options.apiKey?)`,
+    );
+    expect(typeErrorOf({ apiKey: KEY, backoff: { delay: 1 } }).message).toBe(
+      `${PREFIX} options.backoff.delay is not an option; known: baseDelayMs, maxDelayMs, maxRetryAfterMs, sleep, random, now`,
+    );
   });
 
-  it('refuses options that are not an object', () => {
-    for (const options of [null, 'key', 42, []]) expect(typeErrorOf(options).message).toMatch(/options/);
+  it.each([
+    [null, 'null'],
+    ['key', 'a string'],
+    [42, 'a number'],
+    [[], 'an array'],
+  ])('refuses options that are not an object (%j)', (options, kind) => {
+    expect(typeErrorOf(options).message).toBe(`${PREFIX} options must be an object, got ${kind}`);
+  });
+
+  it('says what kind of value a bad option is', () => {
+    expect(typeErrorOf({ apiKey: KEY, timeoutMs: '5' }).message).toBe(
+      `${PREFIX} options.timeoutMs must be a finite number > 0, got a string`,
+    );
+    expect(typeErrorOf({ apiKey: KEY, backoff: { sleep: 5 } }).message).toBe(
+      `${PREFIX} options.backoff.sleep must be a function, got a number`,
+    );
   });
 
   it('never quotes the bad value (it might be a key in the wrong place)', () => {
@@ -61,7 +86,8 @@ describe('createClient options', () => {
     expect(typeErrorOf({ apiKey: KEY, environmentId: `${KEY} ` }).message).not.toContain(KEY);
   });
 
-  // For each option, anything outside its valid set is a TypeError that names the option.
+  // For each option, anything outside its valid set is a TypeError that names the option, after
+  // the package and the function.
   const cases: [string, (v: unknown) => boolean][] = [
     ['apiKey', (v) => v === undefined || typeof v === 'string' || typeof v === 'function'],
     ['baseUrl', () => false],
@@ -90,7 +116,9 @@ describe('createClient options', () => {
       fc.property(
         fc.anything().filter((v) => !valid(v) && !(option === 'baseUrl' && v == null)),
         (value) => {
-          expect(typeErrorOf({ apiKey: KEY, [option]: value }).message).toContain(option);
+          const { message } = typeErrorOf({ apiKey: KEY, [option]: value });
+          expect(message).toContain(option);
+          expect(message.startsWith(`${PREFIX} options.${option}`)).toBe(true);
         },
       ),
       { numRuns: 50 },

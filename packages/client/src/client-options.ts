@@ -1,6 +1,7 @@
-import { isHeaderValue } from '@keyward/core/adapter';
+import { assertKnownOptions, isHeaderValue } from '@keyward/core/adapter';
 import type { Dispatcher } from 'undici';
 import { type BackoffOptions, DEFAULT_BACKOFF, type ResolvedBackoff } from './retry.js';
+import { usageCaller, usageError } from './usage-error.js';
 
 /** A key, or a function giving one (sync or async): for rotation and secret managers. */
 export type ApiKeyProvider = string | (() => string | Promise<string>);
@@ -15,7 +16,9 @@ export type DebugEvent =
 export interface ClientOptions {
   /**
    * The key, or a function called once per request that returns it (or a promise of it).
-   * Default `process.env.KEYWARD_API_KEY`, read when the client is created.
+   * Default `process.env.KEYWARD_API_KEY`, read when the client is created. The one place where
+   * `apiKey` names the plaintext key string, as in every SDK; elsewhere in keyward a `key` is the
+   * plaintext and an `apiKey` an object.
    */
   apiKey?: ApiKeyProvider;
   /** Where the server is. Default `process.env.KEYWARD_BASE_URL`, else `http://127.0.0.1:3000`. */
@@ -55,7 +58,7 @@ export const MAX_TIMEOUT_MS = 2_147_483_647;
 export const MAX_RETRIES = 10;
 
 /** Every option name {@link createClient} accepts. */
-export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+export const KNOWN_OPTIONS: readonly string[] = [
   'apiKey',
   'baseUrl',
   'environmentId',
@@ -65,26 +68,30 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'dispatcher',
   'userAgent',
   'debug',
-]);
+];
 /** Every `backoff` option name. */
-export const KNOWN_BACKOFF: ReadonlySet<string> = new Set([
+export const KNOWN_BACKOFF: readonly string[] = [
   'baseDelayMs',
   'maxDelayMs',
   'maxRetryAfterMs',
   'sleep',
   'random',
   'now',
-]);
+];
 
+/** What kind of value it is (`a number`, `an array`), never the value itself. */
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? 'a string' : `${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+const CREATE_CLIENT = 'createClient';
+
+/** `option` is the path the caller wrote: `options`, `options.timeoutMs`, `options.backoff.sleep`. */
 function fail(option: string, expected: string, value: unknown): never {
   // The value itself is not quoted: it might be a key put in the wrong option.
-  throw new TypeError(`createClient: ${option} must be ${expected}, got ${describe(value)}`);
+  throw usageError(CREATE_CLIENT, `${option} must be ${expected}, got ${describe(value)}`);
 }
 
 function checkDuration(option: string, value: unknown, allowZero: boolean): number {
@@ -95,23 +102,26 @@ function checkDuration(option: string, value: unknown, allowZero: boolean): numb
   return value;
 }
 
-/** Parses and checks a base URL: http or https, no credentials, query or fragment. */
-export function parseBaseUrl(value: unknown): URL {
-  if (typeof value !== 'string' && !(value instanceof URL)) fail('baseUrl', 'a string or URL', value);
+/**
+ * Parses and checks a base URL: http or https, no credentials, query or fragment. `source` is
+ * what the messages call it: `options.baseUrl`, or `KEYWARD_BASE_URL` when it came from there.
+ */
+export function parseBaseUrl(value: unknown, source = 'options.baseUrl'): URL {
+  if (typeof value !== 'string' && !(value instanceof URL)) fail(source, 'a string or URL', value);
   let url: URL;
   try {
     url = new URL(String(value));
   } catch {
-    throw new TypeError('createClient: baseUrl must be an absolute http or https URL, such as http://127.0.0.1:3000');
+    throw usageError(CREATE_CLIENT, `${source} must be an absolute http or https URL, such as http://127.0.0.1:3000`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`createClient: baseUrl must use http or https, got ${url.protocol}`);
+    throw usageError(CREATE_CLIENT, `${source} must use http or https, got ${url.protocol}`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new TypeError('createClient: baseUrl must not contain credentials; the client sends the API key');
+    throw usageError(CREATE_CLIENT, `${source} must not contain credentials; the client sends the API key`);
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new TypeError('createClient: baseUrl must not have a query string or fragment');
+    throw usageError(CREATE_CLIENT, `${source} must not have a query string or fragment`);
   }
   // A path prefix (a server mounted under /keyward) is kept; request paths are appended to it.
   return url;
@@ -136,30 +146,33 @@ export function resolveOptions(
     fail('options', 'an object', options);
   }
   const opts = options as Record<string, unknown>;
-  for (const name of Object.keys(opts)) {
-    // A typo such as `apikey` would otherwise fall back to the environment without a word.
-    if (!KNOWN_OPTIONS.has(name)) throw new TypeError(`createClient: unknown option ${JSON.stringify(name)}`);
-  }
+  // A typo such as `apikey` would otherwise fall back to the environment without a word.
+  assertKnownOptions(opts, KNOWN_OPTIONS, usageCaller(CREATE_CLIENT));
 
   const apiKey = opts.apiKey === undefined ? env.KEYWARD_API_KEY : opts.apiKey;
   if (apiKey !== undefined && typeof apiKey !== 'string' && typeof apiKey !== 'function') {
-    fail('apiKey', 'a string or a function returning one', apiKey);
+    fail('options.apiKey', 'a string or a function returning one', apiKey);
   }
 
-  const baseUrl = parseBaseUrl(opts.baseUrl ?? env.KEYWARD_BASE_URL ?? 'http://127.0.0.1:3000');
+  const baseUrl =
+    opts.baseUrl !== undefined && opts.baseUrl !== null
+      ? parseBaseUrl(opts.baseUrl)
+      : env.KEYWARD_BASE_URL !== undefined
+        ? parseBaseUrl(env.KEYWARD_BASE_URL, 'KEYWARD_BASE_URL')
+        : parseBaseUrl('http://127.0.0.1:3000');
 
   const environmentId = opts.environmentId;
   if (environmentId !== undefined) {
     if (typeof environmentId !== 'string' || environmentId === '' || !/^[\x21-\x7e]+$/.test(environmentId)) {
-      fail('environmentId', 'a non-empty string of printable ASCII', environmentId);
+      fail('options.environmentId', 'a non-empty string of printable ASCII', environmentId);
     }
   }
 
-  const timeoutMs = opts.timeoutMs === undefined ? 30_000 : checkDuration('timeoutMs', opts.timeoutMs, false);
+  const timeoutMs = opts.timeoutMs === undefined ? 30_000 : checkDuration('options.timeoutMs', opts.timeoutMs, false);
 
   const retries = opts.retries ?? 2;
   if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
-    fail('retries', `an integer from 0 to ${MAX_RETRIES}`, retries);
+    fail('options.retries', `an integer from 0 to ${MAX_RETRIES}`, retries);
   }
 
   const backoff = resolveBackoff(opts.backoff);
@@ -171,16 +184,16 @@ export function resolveOptions(
       dispatcher === null ||
       typeof (dispatcher as { request?: unknown }).request !== 'function')
   ) {
-    fail('dispatcher', 'an undici Dispatcher (Agent, Pool, MockAgent)', dispatcher);
+    fail('options.dispatcher', 'an undici Dispatcher (Agent, Pool, MockAgent)', dispatcher);
   }
 
   const userAgent = opts.userAgent ?? defaultUserAgent(version);
   if (typeof userAgent !== 'string' || userAgent === '' || !isHeaderValue(userAgent)) {
-    fail('userAgent', 'a non-empty string without control characters', userAgent);
+    fail('options.userAgent', 'a non-empty string without control characters', userAgent);
   }
 
   const debug = opts.debug;
-  if (debug !== undefined && typeof debug !== 'function') fail('debug', 'a function', debug);
+  if (debug !== undefined && typeof debug !== 'function') fail('options.debug', 'a function', debug);
 
   return {
     apiKey: apiKey as ApiKeyProvider | undefined,
@@ -197,18 +210,16 @@ export function resolveOptions(
 
 function resolveBackoff(value: unknown): ResolvedBackoff {
   if (value === undefined) return DEFAULT_BACKOFF;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('backoff', 'an object', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('options.backoff', 'an object', value);
   const given = value as Record<string, unknown>;
-  for (const name of Object.keys(given)) {
-    if (!KNOWN_BACKOFF.has(name)) throw new TypeError(`createClient: unknown option backoff.${name}`);
-  }
+  assertKnownOptions(given, KNOWN_BACKOFF, usageCaller(CREATE_CLIENT), 'options.backoff');
   const out: ResolvedBackoff = { ...DEFAULT_BACKOFF };
   for (const name of ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const) {
-    if (given[name] !== undefined) out[name] = checkDuration(`backoff.${name}`, given[name], true);
+    if (given[name] !== undefined) out[name] = checkDuration(`options.backoff.${name}`, given[name], true);
   }
   for (const name of ['sleep', 'random', 'now'] as const) {
     if (given[name] === undefined) continue;
-    if (typeof given[name] !== 'function') fail(`backoff.${name}`, 'a function', given[name]);
+    if (typeof given[name] !== 'function') fail(`options.backoff.${name}`, 'a function', given[name]);
     // biome-ignore lint/suspicious/noExplicitAny: each of the three is checked to be a function above.
     out[name] = given[name] as any;
   }

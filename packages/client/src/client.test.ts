@@ -294,9 +294,72 @@ describe('request() paths', () => {
     [{ method: 'G T', path: '/x' }],
     [{ method: 'GET', path: '/x', headers: { 'x-a': 'a\r\nb' } }],
     [{ method: 'GET', path: '/x', timeoutMs: -1 }],
-  ])('refuses bad params %j with a TypeError', async (params) => {
+  ])('refuses bad input %j with a TypeError', async (input) => {
     const { client } = track(setup());
-    await expect(client.request(params)).rejects.toThrow(TypeError);
+    await expect(client.request(input)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('argument errors', () => {
+  // A TypeError says the package and the public call that was misused, whichever resource the
+  // request went through: the transport is shared, the name is the caller's.
+  it.each([
+    ['request: input must be an object', (c: KeywardClient) => c.request(null as never)],
+    ['request: method must be an HTTP method', (c: KeywardClient) => c.request({ method: 'G T', path: '/x' })],
+    ['request: path must be a non-empty string', (c: KeywardClient) => c.request({ method: 'GET', path: '' })],
+    [
+      'request: path must be relative to baseUrl; the API key is never sent to http://evil.example',
+      (c: KeywardClient) => c.request({ method: 'GET', path: 'http://evil.example/x' }),
+    ],
+    [
+      'request: query must be an object',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', query: 'a=1' as never }),
+    ],
+    [
+      'request: headers must be an object of strings',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: 'x' as never }),
+    ],
+    [
+      'request: headers: "a b" is not a header name',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'a b': 'x' } }),
+    ],
+    [
+      'request: headers cannot set X-API-Key; the client sends its own key',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'X-Api-Key': 'f'.repeat(64) } }),
+    ],
+    [
+      'request: header x-a must be a string without control characters',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'x-a': 'a\r\nb' } }),
+    ],
+    [
+      'request: timeoutMs must be a number > 0',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', timeoutMs: -1 }),
+    ],
+    [
+      'request: signal must be an AbortSignal',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', signal: {} as never }),
+    ],
+    ['me: timeoutMs must be a number > 0', (c: KeywardClient) => c.me({ timeoutMs: 0 })],
+    ['keys.list: input must be an object', (c: KeywardClient) => c.keys.list(null as never)],
+    ['keys.list: timeoutMs must be a number > 0', (c: KeywardClient) => c.keys.list({}, { timeoutMs: -1 })],
+    ['keys.create: input must be an object with a name', (c: KeywardClient) => c.keys.create('ci' as never)],
+    [
+      'keys.create: expiresAt is an invalid Date',
+      (c: KeywardClient) => c.keys.create({ name: 'ci', expiresAt: new Date(Number.NaN) }),
+    ],
+    [
+      'keys.create: expiresAt must be a Date, an ISO 8601 string or null',
+      (c: KeywardClient) => c.keys.create({ name: 'ci', expiresAt: 5 as never }),
+    ],
+    ['keys.get: id must be a non-empty string', (c: KeywardClient) => c.keys.get('')],
+    ['keys.update: id must be a non-empty string', (c: KeywardClient) => c.keys.update(42 as never, {})],
+    ['keys.update: input must be an object', (c: KeywardClient) => c.keys.update('k1', [] as never)],
+    ['keys.revoke: id must be a non-empty string', (c: KeywardClient) => c.keys.revoke('')],
+    ['keys.rotate: id must be a non-empty string', (c: KeywardClient) => c.keys.rotate('')],
+    ['keys.rotate: input must be an object', (c: KeywardClient) => c.keys.rotate('k1', 'x' as never)],
+  ])('@keyward/client: %s', async (message, call) => {
+    const { client } = track(setup());
+    await expect(call(client)).rejects.toThrow(new TypeError(`@keyward/client: ${message}`));
   });
 });
 
@@ -313,7 +376,7 @@ describe('keys', () => {
     });
   });
 
-  it('list without params sends no query', async () => {
+  it('list without input sends no query', async () => {
     const { client, reply } = track(setup());
     reply('GET', '/v1/secrets/api/keys', 200, { items: [], pagination: { total: 0, limit: 50, offset: 0 } });
     await expect(client.keys.list()).resolves.toMatchObject({ items: [] });

@@ -1,6 +1,6 @@
 // The public surface of @keyward/client: re-exports only.
 export { camelCaseKey, snakeCaseKey, toCamelCase, toSnakeCase } from './case.js';
-export { type CallOptions, createClient, KeyManagement, KeywardClient } from './client.js';
+export { createClient, KeywardClient } from './client.js';
 export type { ApiKeyProvider, ClientOptions, DebugEvent } from './client-options.js';
 export {
   CLIENT_ERROR_CODES,
@@ -13,6 +13,7 @@ export {
 } from './errors.js';
 export { type ApiKeyInterceptorOptions, apiKeyInterceptor } from './interceptor.js';
 export { REDACTED } from './redact.js';
+export { KeyManagement } from './resources/keys.js';
 export {
   type BackoffOptions,
   DEFAULT_BACKOFF,
@@ -24,6 +25,7 @@ export type {
   ApiKey,
   ApiKeyContext,
   ApiKeyPage,
+  CallOptions,
   CreateApiKeyInput,
   CreatedApiKey,
   ListApiKeysInput,

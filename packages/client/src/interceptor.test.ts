@@ -112,10 +112,34 @@ describe('apiKeyInterceptor', () => {
     expect(isKeywardError(empty) && empty.code).toBe('missing_api_key');
   });
 
-  it('refuses bad options with a TypeError', () => {
-    expect(() => apiKeyInterceptor(42 as unknown as string)).toThrow(TypeError);
-    expect(() => apiKeyInterceptor(KEY, { origin: 'not a url' })).toThrow(/origin/);
-    expect(() => apiKeyInterceptor(KEY, { header: 'bad header' })).toThrow(/header/);
+  it('refuses bad options with a TypeError that names the package, the function and the option', () => {
+    const prefix = '@keyward/client: apiKeyInterceptor:';
+    expect(() => apiKeyInterceptor(42 as unknown as string)).toThrow(
+      new TypeError(`${prefix} apiKey must be a string or a function returning one`),
+    );
+    expect(() => apiKeyInterceptor(KEY, { origin: 'not a url' })).toThrow(
+      new TypeError(`${prefix} options.origin must be an absolute URL`),
+    );
+    expect(() => apiKeyInterceptor(KEY, { header: 'bad header' })).toThrow(
+      new TypeError(`${prefix} options.header must be an HTTP header name`),
+    );
+  });
+
+  it('refuses an unknown option: a misspelt origin must not send the key to every host', () => {
+    expect(() => apiKeyInterceptor(KEY, { orgin: ORIGIN } as never)).toThrow(
+      new TypeError(
+        '@keyward/client: apiKeyInterceptor: options.orgin is not an option (did you mean options.origin?)',
+      ),
+    );
+    expect(() => apiKeyInterceptor(KEY, null as never)).toThrow(
+      new TypeError('@keyward/client: apiKeyInterceptor: options must be an object'),
+    );
+  });
+
+  it("checks the header name with core's rule, length limit included", () => {
+    // Core's isHeaderName caps a name at 256 characters; a copy of the bare token pattern would not.
+    expect(() => apiKeyInterceptor(KEY, { header: 'x'.repeat(257) })).toThrow(/options\.header/);
+    expect(() => apiKeyInterceptor(KEY, { header: 'x'.repeat(256) })).not.toThrow();
   });
 });
 

@@ -1,6 +1,10 @@
 import { isApiKeyFormat } from '@keyward/core';
+import { assertKnownOptions, isHeaderName } from '@keyward/core/adapter';
 import type { Dispatcher } from 'undici';
 import { KeywardError } from './errors.js';
+import { isObject } from './is-object.js';
+import { API_KEY_HEADER } from './transport.js';
+import { usageCaller, usageError } from './usage-error.js';
 
 /** Options for {@link apiKeyInterceptor}. */
 export interface ApiKeyInterceptorOptions {
@@ -12,6 +16,8 @@ export interface ApiKeyInterceptorOptions {
   /** The header to send the key in. Default `x-api-key`. */
   header?: string;
 }
+
+const INTERCEPTOR_OPTIONS: readonly string[] = ['origin', 'header'];
 
 type HeaderPairs = [string, string | string[] | undefined][];
 
@@ -36,7 +42,7 @@ export function withHeader(headers: Dispatcher.DispatchOptions['headers'], name:
   const lower = name.toLowerCase();
   const flat: string[] = [];
   for (const [key, val] of toPairs(headers)) {
-    // A second X-API-Key would make the server answer invalid_api_key (DESIGN.md section 3).
+    // A second X-API-Key would make the server answer invalid_api_key.
     if (key.toLowerCase() === lower || val === undefined) continue;
     for (const one of Array.isArray(val) ? val : [val]) flat.push(key, one);
   }
@@ -71,15 +77,16 @@ export function apiKeyInterceptor(
   options: ApiKeyInterceptorOptions = {},
 ): Dispatcher.DispatcherComposeInterceptor {
   if (typeof apiKey !== 'string' && typeof apiKey !== 'function') {
-    throw new TypeError('apiKeyInterceptor: apiKey must be a string or a function returning one');
+    throw usageError('apiKeyInterceptor', 'apiKey must be a string or a function returning one');
   }
-  const header = options.header ?? 'x-api-key';
-  if (typeof header !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(header)) {
-    throw new TypeError('apiKeyInterceptor: options.header must be an HTTP header name');
-  }
+  if (!isObject(options)) throw usageError('apiKeyInterceptor', 'options must be an object');
+  // A misspelt `origin` would otherwise send the key to every host the dispatcher reaches.
+  assertKnownOptions(options, INTERCEPTOR_OPTIONS, usageCaller('apiKeyInterceptor'));
+  const header = options.header ?? API_KEY_HEADER;
+  if (!isHeaderName(header)) throw usageError('apiKeyInterceptor', 'options.header must be an HTTP header name');
   const origin = options.origin === undefined ? undefined : originOf(options.origin);
   if (options.origin !== undefined && origin === undefined) {
-    throw new TypeError('apiKeyInterceptor: options.origin must be an absolute URL');
+    throw usageError('apiKeyInterceptor', 'options.origin must be an absolute URL');
   }
   const resolve = (): string => {
     const key = typeof apiKey === 'function' ? apiKey() : apiKey;

@@ -1,6 +1,7 @@
-// The reference server's response bodies (DESIGN.md section 4), camelCased. Timestamps stay ISO
-// 8601 strings, exactly as the server sent them: no time zone or precision is lost, the objects
-// survive JSON.stringify unchanged, and `new Date(value)` is one call away.
+// The reference server's response bodies, camelCased, and what each call takes (`*Input`; a
+// `*Options` is configuration). Timestamps stay ISO 8601 strings, exactly as the server sent
+// them: no time zone or precision is lost, the objects survive JSON.stringify unchanged, and
+// `new Date(value)` is one call away.
 
 /** What `GET /v1/me` answers: the context of the key the client sends, as core defines it. */
 export type { ApiKeyContext } from '@keyward/core';
@@ -76,6 +77,14 @@ export interface UpdateApiKeyInput {
 export interface RotateApiKeyInput {
   /** How long the old key keeps working. Default: the server's (0, revoked at once). */
   gracePeriodSeconds?: number;
+}
+
+/** The last argument of every typed method (`client.me`, `client.keys.*`). */
+export interface CallOptions {
+  /** Cancels the request (code `aborted`). */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number;
 }
 
 /** A query string value; `undefined` and `null` leave the parameter out. */

@@ -108,7 +108,7 @@ export function setup(options: ClientOptions = {}) {
   return { agent, pool, client, sleeps, seen, reply };
 }
 
-/** The wire error body of DESIGN.md section 3. */
+/** The wire error body every keyward error answers with. */
 export function errorBody(code: string, message = 'something') {
   return { error: { code, message } };
 }

@@ -86,6 +86,13 @@ describe('README', () => {
     for (const option of KNOWN_BACKOFF) expect(readme).toMatch(new RegExp(`\`backoff\\.${option}\`|\`${option}\``));
   });
 
+  it('names every input type the package exports', () => {
+    const index = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8');
+    const inputs = [...index.matchAll(/\b([A-Z]\w*Input)\b/g)].map((m) => m[1]);
+    expect(inputs.length).toBeGreaterThanOrEqual(5);
+    for (const name of inputs) expect(readme, name).toContain(`\`${name}\``);
+  });
+
   it('states the defaults the code has', () => {
     expect(readme).toContain(`\`${client.DEFAULT_BACKOFF.baseDelayMs}\``);
     expect(readme).toContain(`\`${client.DEFAULT_BACKOFF.maxDelayMs}\``);
