@@ -7,7 +7,12 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-/** A mistake in how the command was called: printed with the usage, exit code 2. */
+/**
+ * A mistake in how the command was called: printed with the usage, exit code 2. Its message is
+ * the whole line the terminal shows, starting with the command as it was called, e.g.
+ * `keyward keys get: takes one key id`, so that it says the same when thrown to a caller of
+ * `keysCommand` or `hashCommand`.
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
