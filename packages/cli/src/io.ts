@@ -16,3 +16,12 @@ export interface CliIo {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * How a usage error names a word typed where a command belongs: back as typed only when it
+ * cannot be a key or part of one (a short lowercase word with a letter past `f`), otherwise not
+ * at all, since it may be a key pasted in the wrong place.
+ */
+export function nameTyped(word: string): string {
+  return /^[a-z-]{1,32}$/.test(word) && /[g-z]/.test(word) ? word : '(not shown)';
+}

@@ -3,7 +3,7 @@ import { isKeywardError } from '@keyward/client';
 import { generateCommand } from './commands/generate.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
-import { type CliIo, UsageError } from './io.js';
+import { type CliIo, nameTyped, UsageError } from './io.js';
 
 /** The help text of the `keyward` command. */
 export const USAGE = `Usage: keyward <command> [options]
@@ -73,7 +73,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           gracePeriodSeconds: values['grace-period-seconds'],
         });
       default:
-        throw new UsageError(`keyward: unknown command: ${command}`);
+        throw new UsageError(`keyward: unknown command: ${nameTyped(command)}`);
     }
   } catch (err) {
     if (err instanceof UsageError) {

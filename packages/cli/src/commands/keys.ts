@@ -1,5 +1,5 @@
 import { type ApiKey, createClient, type KeywardClient } from '@keyward/client';
-import { type CliIo, UsageError } from '../io.js';
+import { type CliIo, nameTyped, UsageError } from '../io.js';
 
 /**
  * The command-line options of `keyward keys`, as `parseArgs` read them: strings, checked here
@@ -111,7 +111,7 @@ export async function keysCommand(
         return 0;
       }
       default:
-        throw new UsageError(`keyward keys: unknown command: ${action ?? '(none)'}`);
+        throw new UsageError(`keyward keys: unknown command: ${action === undefined ? '(none)' : nameTyped(action)}`);
     }
   } finally {
     if (client === undefined) await api.close();
