@@ -7,7 +7,21 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-/** A mistake in how the command was called: printed with the usage, exit code 2. */
+/**
+ * A mistake in how the command was called: printed with the usage, exit code 2. Its message is
+ * the whole line the terminal shows, starting with the command as it was called, e.g.
+ * `keyward keys get: takes one key id`, so that it says the same when thrown to a caller of
+ * `keysCommand` or `hashCommand`.
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/**
+ * How a usage error names a word typed where a command belongs: back as typed only when it
+ * cannot be a key or part of one (a short lowercase word with a letter past `f`), otherwise not
+ * at all, since it may be a key pasted in the wrong place.
+ */
+export function nameTyped(word: string): string {
+  return /^[a-z-]{1,32}$/.test(word) && /[g-z]/.test(word) ? word : '(not shown)';
 }

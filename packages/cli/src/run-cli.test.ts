@@ -87,6 +87,31 @@ describe('usage', () => {
     }
   });
 
+  it('starts a usage error with the command as it was called, then prints the usage', async () => {
+    const cases: [string[], string][] = [
+      [['keys', 'get'], 'keyward keys get: takes one key id\n'],
+      [['keys', 'list', '--limit', 'ten'], 'keyward keys list: --limit must be a whole number\n'],
+      [['keys', 'update', 'key_1', '--active', 'yes'], 'keyward keys update: --active must be true or false\n'],
+      [['generate', 'now'], 'keyward generate: takes no arguments\n'],
+      [['frobnicate'], 'keyward: unknown command: frobnicate\n'],
+    ];
+    for (const [argv, line] of cases) {
+      const t = fakeIo('', { KEYWARD_API_KEY: 'ab'.repeat(32) });
+      expect(await runCli(argv, t.io)).toBe(2);
+      expect(t.err()).toBe(`${line}\n${USAGE}`);
+    }
+  });
+
+  it('never echoes a key typed where a command belongs', async () => {
+    const key = 'ab'.repeat(32);
+    for (const argv of [[key], ['keys', key], ['keys', key.slice(0, 20)], [`${key.slice(0, 20)}-${key}`]]) {
+      const t = fakeIo('', { KEYWARD_API_KEY: 'cd'.repeat(32) });
+      expect(await runCli(argv, t.io)).toBe(2);
+      expect(t.err()).toContain('unknown command: (not shown)\n');
+      expect(t.err()).not.toContain(key.slice(0, 20));
+    }
+  });
+
   it('fails a keys command without KEYWARD_API_KEY before any request, with exit 1', async () => {
     const t = fakeIo('', {});
     expect(await runCli(['keys', 'list', '--base-url', 'http://127.0.0.1:9'], t.io)).toBe(1);

@@ -3,7 +3,7 @@ import { isKeywardError } from '@keyward/client';
 import { generateCommand } from './commands/generate.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
-import { type CliIo, UsageError } from './io.js';
+import { type CliIo, nameTyped, UsageError } from './io.js';
 
 /** The help text of the `keyward` command. */
 export const USAGE = `Usage: keyward <command> [options]
@@ -55,7 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     switch (command) {
       case 'generate':
-        if (rest.length > 0) throw new UsageError('keyward generate takes no arguments');
+        if (rest.length > 0) throw new UsageError('keyward generate: takes no arguments');
         return generateCommand(io, { json: values.json ?? false });
       case 'hash':
         return await hashCommand(io, rest);
@@ -73,10 +73,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           gracePeriodSeconds: values['grace-period-seconds'],
         });
       default:
-        throw new UsageError(`unknown command: ${command}`);
+        throw new UsageError(`keyward: unknown command: ${nameTyped(command)}`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError) {
+      io.stderr(`${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`keyward: ${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }

@@ -1,6 +1,6 @@
 /**
  * How a key is shown to people: its first 6 and last 2 characters joined by `***`, so that
- * at most 8 of its 64 characters are ever revealed (DESIGN.md section 2).
+ * at most 8 of its 64 characters are ever revealed: too few to narrow a guess of the rest.
  *
  * @example
  * toDisplayId('3f9a2b…c41e'); // '3f9a2b***1e'

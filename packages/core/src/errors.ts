@@ -1,7 +1,7 @@
 /**
  * The closed list of error codes keyward speaks on the wire, each with its HTTP status and the
  * message people see. One table, so that every adapter, the client and the reference server
- * agree byte for byte (DESIGN.md section 3).
+ * agree byte for byte (the wire contract of docs/architecture.md).
  */
 export const ERROR_CODES = {
   missing_api_key: { status: 401, message: 'Missing API key' },
@@ -66,7 +66,7 @@ export class ApiKeyError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
-  /** The wire body of DESIGN.md section 3. The cause never goes on the wire. */
+  /** The wire body, `{"error":{"code","message"}}` (docs/architecture.md); never the cause. */
   toJSON(): ErrorBody {
     return { error: { code: this.code, message: this.message } };
   }

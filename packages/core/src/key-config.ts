@@ -15,7 +15,7 @@ export interface StaticKey {
   expiresAt: Date | null;
 }
 
-/** The parsed static-key config of DESIGN.md section 5. */
+/** The parsed static-key config (`KEYWARD_CONFIG`, docs/server.md). */
 export interface KeyConfig {
   keys: StaticKey[];
 }
@@ -80,10 +80,10 @@ function parseEntries<T>(
 }
 
 /**
- * Validates the static-key config (DESIGN.md section 5): keys given by their SHA-256, never in
- * plaintext. Takes the parsed JSON or the JSON text. `active` defaults to `true`, `scopes` to
- * none, `user_id` and `expires_at` to `null`. Unknown fields are refused, so that a typo cannot
- * silently drop a restriction.
+ * Validates the static-key config (docs/server.md, "Static keys"): keys given by their SHA-256,
+ * never in plaintext. Takes the parsed JSON or the JSON text. `active` defaults to `true`,
+ * `scopes` to none, `user_id` and `expires_at` to `null`. Unknown fields are refused, so that a
+ * typo cannot silently drop a restriction.
  *
  * @throws TypeError naming the bad entry and field, e.g. `keys[1] ("ci").hash: must be …`.
  * @example

@@ -85,9 +85,9 @@ export class MemoryKeyStore implements ManagedKeyStore {
   }
 
   /**
-   * A store holding the static keys of a config (DESIGN.md section 5): the file's JSON (object
-   * or text, validated here), or a {@link KeyConfig} from {@link parseKeyConfig}; with
-   * `devKey: true` also the development key.
+   * A store holding the static keys of a config (docs/server.md, "Static keys"): the file's
+   * JSON (object or text, validated here), or a {@link KeyConfig} from {@link parseKeyConfig};
+   * with `devKey: true` also the development key.
    *
    * @throws TypeError naming the bad entry and field, or when `devKey` is asked for in production.
    */

@@ -7,7 +7,7 @@ import { type CliIo, UsageError } from '../io.js';
  */
 export async function hashCommand(io: CliIo, args: string[]): Promise<number> {
   if (args.length > 0 && !(args.length === 1 && args[0] === '-')) {
-    throw new UsageError('keyward hash reads the key from standard input, e.g. `keyward hash < key.txt`');
+    throw new UsageError('keyward hash: reads the key from standard input, e.g. `keyward hash < key.txt`');
   }
   const key = (await io.readStdin()).trim();
   if (!isApiKeyFormat(key)) {

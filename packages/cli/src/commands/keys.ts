@@ -1,7 +1,11 @@
 import { type ApiKey, createClient, type KeywardClient } from '@keyward/client';
-import { type CliIo, UsageError } from '../io.js';
+import { type CliIo, nameTyped, UsageError } from '../io.js';
 
-/** Options shared by every `keyward keys` command. */
+/**
+ * The command-line options of `keyward keys`, as `parseArgs` read them: strings, checked here
+ * before they become the client's `*Input` (a bad one is a {@link UsageError}). `baseUrl` and
+ * `environmentId` configure the client; the rest is what one subcommand sends.
+ */
 export interface KeysOptions {
   baseUrl?: string;
   environmentId?: string;
@@ -15,26 +19,29 @@ export interface KeysOptions {
   gracePeriodSeconds?: string;
 }
 
-function integer(value: string | undefined, option: string): number | undefined {
+function integer(value: string | undefined, option: string, command: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${option} must be a whole number`);
+  if (!/^\d+$/.test(value)) throw new UsageError(`keyward keys ${command}: --${option} must be a whole number`);
   return Number(value);
 }
 
 function requireId(args: string[], command: string): string {
   const [id, ...rest] = args;
-  if (id === undefined || rest.length > 0) throw new UsageError(`keyward keys ${command} takes one key id`);
+  if (id === undefined || rest.length > 0) throw new UsageError(`keyward keys ${command}: takes one key id`);
   return id;
 }
 
-function describeKey(key: ApiKey): string {
-  const expires = key.expiresAt ? `  expires ${key.expiresAt}` : '';
-  return `${key.id}  ${key.displayId}  ${key.status}  ${key.name}  [${key.scopes.join(' ')}]${expires}`;
+// One line per key record; it never holds a key, only the record's display id.
+function describeApiKey(apiKey: ApiKey): string {
+  const expires = apiKey.expiresAt ? `  expires ${apiKey.expiresAt}` : '';
+  return `${apiKey.id}  ${apiKey.displayId}  ${apiKey.status}  ${apiKey.name}  [${apiKey.scopes.join(' ')}]${expires}`;
 }
 
 /**
  * `keyward keys list|get|create|update|revoke|rotate`: key management through the client.
  * The calling key comes from `KEYWARD_API_KEY` only, never from an argument.
+ *
+ * @throws UsageError when called wrongly, before any request is sent.
  */
 export async function keysCommand(
   io: CliIo,
@@ -56,16 +63,19 @@ export async function keysCommand(
     switch (action) {
       case 'list': {
         const page = await api.keys.list({
-          limit: integer(options.limit, 'limit'),
-          offset: integer(options.offset, 'offset'),
+          limit: integer(options.limit, 'limit', 'list'),
+          offset: integer(options.offset, 'offset', 'list'),
         });
         const { total, offset } = page.pagination;
-        print(page, [...page.items.map(describeKey), `${page.items.length} of ${total} (from ${offset})`].join('\n'));
+        print(
+          page,
+          [...page.items.map(describeApiKey), `${page.items.length} of ${total} (from ${offset})`].join('\n'),
+        );
         return 0;
       }
       case 'get': {
-        const key = await api.keys.get(requireId(rest, 'get'));
-        print(key, describeKey(key));
+        const apiKey = await api.keys.get(requireId(rest, 'get'));
+        print(apiKey, describeApiKey(apiKey));
         return 0;
       }
       case 'create':
@@ -78,20 +88,20 @@ export async function keysCommand(
                 expiresAt: options.expiresAt,
               })
             : await api.keys.rotate(requireId(rest, 'rotate'), {
-                gracePeriodSeconds: integer(options.gracePeriodSeconds, 'grace-period-seconds'),
+                gracePeriodSeconds: integer(options.gracePeriodSeconds, 'grace-period-seconds', 'rotate'),
               });
         // The new key is the one thing printed on stdout, so `> key.txt` captures just it.
         print(created, created.key);
-        io.stderr(`${describeKey(created.apiKey)}\nStore the key now: it is shown once.\n`);
+        io.stderr(`${describeApiKey(created.apiKey)}\nStore the key now: it is shown once.\n`);
         return 0;
       }
       case 'update': {
         if (options.active !== undefined && options.active !== 'true' && options.active !== 'false') {
-          throw new UsageError('--active must be true or false');
+          throw new UsageError('keyward keys update: --active must be true or false');
         }
         const active = options.active === undefined ? undefined : options.active === 'true';
-        const key = await api.keys.update(requireId(rest, 'update'), { name: options.name, active });
-        print(key, describeKey(key));
+        const apiKey = await api.keys.update(requireId(rest, 'update'), { name: options.name, active });
+        print(apiKey, describeApiKey(apiKey));
         return 0;
       }
       case 'revoke': {
@@ -101,7 +111,7 @@ export async function keysCommand(
         return 0;
       }
       default:
-        throw new UsageError(`unknown keys command: ${action ?? '(none)'}`);
+        throw new UsageError(`keyward keys: unknown command: ${action === undefined ? '(none)' : nameTyped(action)}`);
     }
   } finally {
     if (client === undefined) await api.close();
