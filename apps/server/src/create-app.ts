@@ -5,10 +5,9 @@ import {
   isApiKeyError,
   isDevKeyAllowed,
   type KeyConfig,
-  type ManagedKeyStore,
   MemoryKeyStore,
 } from '@keyward/core';
-import type { ApiKeyGuardOptions } from '@keyward/core/adapter';
+import { type ApiKeyGuardOptions, assertKnownOptions } from '@keyward/core/adapter';
 import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { buildOpenApiDocument } from './openapi.js';
@@ -16,11 +15,14 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { meRoutes } from './routes/me.js';
+import { assertServerStorage, type ServerStorage } from './server-storage.js';
+
+const CALLER = '@keyward/server: createApp';
 
 /** Options for {@link createApp}. */
 export interface CreateAppOptions {
-  /** Where keys are issued and managed (and looked up, after the static keys). */
-  store: ManagedKeyStore;
+  /** Where the server keeps what it manages: `{ keys }`, a `ManagedKeyStore` for API keys. */
+  storage: ServerStorage;
   /** Static keys by hash, from `KEYWARD_CONFIG`, raw JSON or parsed with `parseKeyConfig`. */
   staticKeys?: KeyConfig | unknown;
   /**
@@ -37,6 +39,16 @@ export interface CreateAppOptions {
   /** The clock, for tests (checks that `expires_at` is in the future). */
   now?: () => Date;
 }
+
+const CREATE_APP_OPTIONS = [
+  'storage',
+  'staticKeys',
+  'devKey',
+  'logger',
+  'failureLimit',
+  'trustProxy',
+  'now',
+] as const satisfies ReadonlyArray<keyof CreateAppOptions>;
 
 /** Headers that carry a secret; pino replaces their values with `[Redacted]`. */
 export const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie'] as const;
@@ -83,21 +95,25 @@ function toApiError(err: FastifyError): ApiKeyError {
 }
 
 /**
- * Builds the reference server (DESIGN.md section 4) without listening: call `app.listen()` or
+ * Builds the reference server (docs/server.md) without listening: call `app.listen()` or
  * `app.inject()`. Requests authenticate against the static keys (and the development key, when
- * on) first, then the store; keys are issued and managed in the store.
+ * on) first, then `storage.keys`, where keys are issued and managed. Unknown options, and
+ * unknown fields of `storage`, are refused with the name they were probably meant to be.
  *
  * @example
- * const app = createApp({ store: new MemoryKeyStore(), devKey: true });
+ * const app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true });
  * const res = await app.inject({ url: '/v1/me', headers: { 'x-api-key': DEV_API_KEY } });
  */
 export function createApp(options: CreateAppOptions): FastifyInstance {
-  const { store, devKey = false, now = () => new Date() } = options;
-  if (typeof store?.create !== 'function' || typeof store.findByHash !== 'function') {
-    throw new TypeError('createApp: options.store must be a ManagedKeyStore');
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${CALLER}: options must be an object such as { storage: { keys } }`);
   }
+  assertKnownOptions(options, CREATE_APP_OPTIONS, CALLER);
+  const { storage, devKey = false, now = () => new Date() } = options;
+  assertServerStorage(storage, CALLER);
+  const store = storage.keys;
   if (devKey && !isDevKeyAllowed()) {
-    throw new Error('createApp: the development key cannot be enabled when NODE_ENV is production');
+    throw new Error(`${CALLER}: the development key cannot be enabled when NODE_ENV is production`);
   }
   const staticStore = MemoryKeyStore.fromConfig(options.staticKeys ?? { keys: [] }, { devKey });
 

@@ -23,7 +23,7 @@ describe('GET /openapi.json', () => {
   let doc: Json;
 
   beforeAll(async () => {
-    app = createApp({ store: new MemoryKeyStore(), devKey: true, failureLimit: false });
+    app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true, failureLimit: false });
     const res = await app.inject({ url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
     doc = body(res) as Json;
