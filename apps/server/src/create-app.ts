@@ -11,10 +11,9 @@ import { type ApiKeyGuardOptions, assertKnownOptions } from '@keyward/core/adapt
 import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { buildOpenApiDocument } from './openapi.js';
-import { dashboardRoutes } from './routes/dashboard.js';
-import { healthRoutes } from './routes/health.js';
-import { keyRoutes } from './routes/keys.js';
-import { meRoutes } from './routes/me.js';
+import { JSON_BODY_LIMIT } from './operation.js';
+import { operationRoutes } from './operation-routes.js';
+import { SERVER_OPERATIONS } from './routes/index.js';
 import { assertServerStorage, type ServerStorage } from './server-storage.js';
 
 const CALLER = '@keyward/server: createApp';
@@ -111,7 +110,6 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   assertKnownOptions(options, CREATE_APP_OPTIONS, CALLER);
   const { storage, devKey = false, now = () => new Date() } = options;
   assertServerStorage(storage, CALLER);
-  const store = storage.keys;
   if (devKey && !isDevKeyAllowed()) {
     throw new Error(`${CALLER}: the development key cannot be enabled when NODE_ENV is production`);
   }
@@ -124,8 +122,7 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    // The API's bodies are a few hundred bytes; a small limit keeps a flood cheap.
-    bodyLimit: 64 * 1024,
+    bodyLimit: JSON_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
   });
 
@@ -151,15 +148,12 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   app.setNotFoundHandler((_request, reply) => sendApiKeyError(reply, new ApiKeyError('not_found')));
 
   app.register(apiKeyAuth, {
-    store: chainKeyStores(staticStore, store),
+    store: chainKeyStores(staticStore, storage.keys),
     ...(options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit }),
   });
 
-  const openApiDocument = buildOpenApiDocument();
-  app.get('/openapi.json', { config: { keyward: { auth: 'none' } } }, async () => openApiDocument);
-  app.register(healthRoutes);
-  app.register(meRoutes);
-  app.register(keyRoutes, { store, now });
-  app.register(dashboardRoutes);
+  // Every route is an operation (src/routes/*.ts), so the document lists exactly what is served.
+  const services = { storage, now, openApiDocument: buildOpenApiDocument(SERVER_OPERATIONS) };
+  app.register(operationRoutes, { operations: SERVER_OPERATIONS, services });
   return app;
 }
