@@ -7,9 +7,15 @@ import {
   type KeyConfig,
   MemoryKeyStore,
 } from '@keyward/core';
-import { type ApiKeyGuardOptions, assertKnownOptions } from '@keyward/core/adapter';
+import { type ApiKeyGuardOptions, assertKnownOptions, toErrorResponse } from '@keyward/core/adapter';
 import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { buildOpenApiDocument } from './openapi.js';
 import { JSON_BODY_LIMIT } from './operation.js';
 import { operationRoutes } from './operation-routes.js';
@@ -82,7 +88,6 @@ function toApiError(err: FastifyError): ApiKeyError {
   if (isApiKeyError(err)) return err;
   const status = err.statusCode ?? 500;
   if (status === 404) return new ApiKeyError('not_found');
-  if (status === 413) return new ApiKeyError('validation_error', { message: 'body: too large' });
   if (status === 415) {
     return new ApiKeyError('validation_error', { message: 'body: Content-Type must be application/json' });
   }
@@ -91,6 +96,17 @@ function toApiError(err: FastifyError): ApiKeyError {
     return new ApiKeyError('validation_error', { message: isJson ? 'body: not valid JSON' : 'Invalid request' });
   }
   return new ApiKeyError('internal_error', { cause: err });
+}
+
+// A body over the route's limit is 413, the status HTTP has for it, in keyward's error body.
+// Core has no code of status 413 yet, so the body says validation_error and only the status
+// differs from core's rendering; the message names the limit, which is the caller's to respect.
+function sendBodyTooLarge(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const limit = request.routeOptions.bodyLimit ?? JSON_BODY_LIMIT;
+  const { headers, body } = toErrorResponse(
+    new ApiKeyError('validation_error', { message: `body: larger than the limit of ${limit} bytes` }),
+  );
+  return reply.code(413).headers(headers).send(body);
 }
 
 /**
@@ -141,6 +157,7 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (!isApiKeyError(err) && err.statusCode === 413) return sendBodyTooLarge(request, reply);
     const apiError = toApiError(err);
     if (apiError.code === 'internal_error') request.log.error({ err }, 'request failed');
     return sendApiKeyError(reply, apiError);

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { OPERATION_TAGS, type Operation, type OperationResponse, type OperationTag, schemaIdOf } from './operation.js';
+import {
+  JSON_BODY_LIMIT,
+  OPERATION_TAGS,
+  type Operation,
+  type OperationResponse,
+  type OperationTag,
+  schemaIdOf,
+} from './operation.js';
 import { errorSchema, type OpenApiDocument } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
@@ -54,6 +61,10 @@ function errorResponses(operation: Operation): Record<string, JsonObject> {
     errors['400'] = errorResponse('validation_error: the message names the bad field');
   }
   Object.assign(errors, credentialErrors(operation));
+  if (body !== undefined) {
+    const limit = 'raw' in body ? body.limit : JSON_BODY_LIMIT;
+    errors['413'] = errorResponse(`validation_error: the body is larger than ${limit} bytes`);
+  }
   for (const [status, description] of Object.entries(operation.errors ?? {})) {
     errors[status] = errorResponse(description);
   }

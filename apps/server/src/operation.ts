@@ -50,7 +50,7 @@ export interface JsonBody<S extends z.ZodType = z.ZodType> {
  */
 export interface RawBody {
   raw: true;
-  /** The most bytes this route accepts; more is refused before the handler runs. */
+  /** The most bytes this route accepts; more is answered 413 before the handler runs. */
   limit: number;
   /** What the bytes are, for the OpenAPI document. */
   description: string;
@@ -84,8 +84,8 @@ export type OperationResponse = JsonResponse | EmptyResponse | TextResponse;
 
 /**
  * Error statuses the handler itself may answer, each with what it means there. The statuses that
- * follow from the definition are added without being listed: 400 for a query or body, and the
- * credential's own (401, 403, 429, 503 for `'apiKey'`).
+ * follow from the definition are added without being listed: 400 for a query or body, 413 for a
+ * body, and the credential's own (401, 403, 429, 503 for `'apiKey'`).
  */
 export interface OperationErrors {
   400?: string;
