@@ -82,8 +82,8 @@ function loggerOptions(logger: FastifyServerOptions['logger']): FastifyServerOpt
   } as FastifyServerOptions['logger'];
 }
 
-// Errors that Fastify raises itself (a body that is not JSON, too large, of the wrong type)
-// are told with fixed messages: JSON.parse's own message quotes the input, which may be a key.
+// Errors that Fastify raises itself (a body that is not JSON, of the wrong type) are told with
+// fixed messages: JSON.parse's own message quotes the input, which may be a key.
 function toApiError(err: FastifyError): ApiKeyError {
   if (isApiKeyError(err)) return err;
   const status = err.statusCode ?? 500;

@@ -93,7 +93,7 @@ export interface OperationErrors {
   409?: string;
 }
 
-/** What every handler may use besides its request: the storage and the clock of the app. */
+/** What every handler may use besides its request: the app's storage, clock and document. */
 export interface OperationServices {
   storage: ServerStorage;
   now: () => Date;
