@@ -7,7 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const dev = { 'x-api-key': DEV_API_KEY };
 
 describe('createApp', () => {
-  const app = createApp({ store: new MemoryKeyStore(), devKey: true, failureLimit: false });
+  const app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true, failureLimit: false });
   afterAll(() => app.close());
 
   it('puts an X-Request-Id on every response, success or error', async () => {
@@ -70,7 +70,7 @@ describe('createApp', () => {
   it('turns a failing store into 500 internal_error without its message', async () => {
     const store = new MemoryKeyStore();
     vi.spyOn(store, 'list').mockRejectedValue(new Error('connection to db-secret-host refused'));
-    const broken = createApp({ store, devKey: true });
+    const broken = createApp({ storage: { keys: store }, devKey: true });
     const res = await broken.inject({ url: '/v1/secrets/api/keys', headers: dev });
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
@@ -80,8 +80,8 @@ describe('createApp', () => {
   it('refuses the development key in production', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     try {
-      expect(() => createApp({ store: new MemoryKeyStore(), devKey: true })).toThrow(/development key/);
-      const prod = createApp({ store: new MemoryKeyStore() });
+      expect(() => createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true })).toThrow(/development key/);
+      const prod = createApp({ storage: { keys: new MemoryKeyStore() } });
       const res = await prod.inject({ url: '/v1/me', headers: dev });
       expect(res.statusCode).toBe(401);
       await prod.close();
@@ -91,7 +91,7 @@ describe('createApp', () => {
   });
 
   it('limits failed attempts per client with 429 and Retry-After', async () => {
-    const limited = createApp({ store: new MemoryKeyStore(), failureLimit: { max: 2, windowMs: 60_000 } });
+    const limited = createApp({ storage: { keys: new MemoryKeyStore() }, failureLimit: { max: 2, windowMs: 60_000 } });
     const wrong = { 'x-api-key': 'f'.repeat(64) };
     expect((await limited.inject({ url: '/v1/me', headers: wrong })).statusCode).toBe(401);
     expect((await limited.inject({ url: '/v1/me', headers: wrong })).statusCode).toBe(401);
@@ -106,12 +106,49 @@ describe('createApp', () => {
   });
 
   it('leaves the development key off unless asked', async () => {
-    const plain = createApp({ store: new MemoryKeyStore() });
+    const plain = createApp({ storage: { keys: new MemoryKeyStore() } });
     expect((await plain.inject({ url: '/v1/me', headers: dev })).statusCode).toBe(401);
     await plain.close();
   });
 
-  it('refuses a store that cannot manage keys', () => {
-    expect(() => createApp({ store: {} as MemoryKeyStore })).toThrow(/options.store/);
+  it('refuses a key store that cannot manage keys', () => {
+    // Was /options.store/ before options.store became options.storage.keys.
+    const readOnly = { findByHash: async () => null } as unknown as MemoryKeyStore;
+    for (const keys of [{} as MemoryKeyStore, readOnly, undefined as unknown as MemoryKeyStore]) {
+      expect(() => createApp({ storage: { keys } })).toThrow(
+        new TypeError('@keyward/server: createApp: options.storage.keys must be a ManagedKeyStore'),
+      );
+    }
+  });
+
+  it('refuses storage that is not an object', () => {
+    for (const storage of [undefined, null, 'memory', [new MemoryKeyStore()]]) {
+      expect(() => createApp({ storage } as never)).toThrow(
+        new TypeError('@keyward/server: createApp: options.storage must be an object such as { keys }'),
+      );
+    }
+  });
+
+  it('refuses unknown options and unknown storage, naming what was meant', () => {
+    const keys = new MemoryKeyStore();
+    // The old single-store option is refused, not silently ignored.
+    expect(() => createApp({ store: keys } as never)).toThrow(
+      new TypeError('@keyward/server: createApp: options.store is not an option (did you mean options.storage?)'),
+    );
+    expect(() => createApp({ stroage: { keys } } as never)).toThrow(
+      new TypeError('@keyward/server: createApp: options.stroage is not an option (did you mean options.storage?)'),
+    );
+    expect(() => createApp({ storage: { keys }, devkey: true } as never)).toThrow(
+      new TypeError('@keyward/server: createApp: options.devkey is not an option (did you mean options.devKey?)'),
+    );
+    expect(() => createApp({ storage: { kyes: keys } } as never)).toThrow(
+      new TypeError(
+        '@keyward/server: createApp: options.storage.kyes is not an option (did you mean options.storage.keys?)',
+      ),
+    );
+    // A store for something the server does not keep yet is refused rather than ignored.
+    expect(() => createApp({ storage: { keys, sessions: keys } } as never)).toThrow(
+      /^@keyward\/server: createApp: options\.storage\.sessions is not an option/,
+    );
   });
 });

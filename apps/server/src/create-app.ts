@@ -5,22 +5,29 @@ import {
   isApiKeyError,
   isDevKeyAllowed,
   type KeyConfig,
-  type ManagedKeyStore,
   MemoryKeyStore,
 } from '@keyward/core';
-import type { ApiKeyGuardOptions } from '@keyward/core/adapter';
+import { type ApiKeyGuardOptions, assertKnownOptions, toErrorResponse } from '@keyward/core/adapter';
 import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { buildOpenApiDocument } from './openapi.js';
-import { dashboardRoutes } from './routes/dashboard.js';
-import { healthRoutes } from './routes/health.js';
-import { keyRoutes } from './routes/keys.js';
-import { meRoutes } from './routes/me.js';
+import { JSON_BODY_LIMIT } from './operation.js';
+import { operationRoutes } from './operation-routes.js';
+import { SERVER_OPERATIONS } from './routes/index.js';
+import { assertServerStorage, type ServerStorage } from './server-storage.js';
+
+const CALLER = '@keyward/server: createApp';
 
 /** Options for {@link createApp}. */
 export interface CreateAppOptions {
-  /** Where keys are issued and managed (and looked up, after the static keys). */
-  store: ManagedKeyStore;
+  /** Where the server keeps what it manages: `{ keys }`, a `ManagedKeyStore` for API keys. */
+  storage: ServerStorage;
   /** Static keys by hash, from `KEYWARD_CONFIG`, raw JSON or parsed with `parseKeyConfig`. */
   staticKeys?: KeyConfig | unknown;
   /**
@@ -37,6 +44,16 @@ export interface CreateAppOptions {
   /** The clock, for tests (checks that `expires_at` is in the future). */
   now?: () => Date;
 }
+
+const CREATE_APP_OPTIONS = [
+  'storage',
+  'staticKeys',
+  'devKey',
+  'logger',
+  'failureLimit',
+  'trustProxy',
+  'now',
+] as const satisfies ReadonlyArray<keyof CreateAppOptions>;
 
 /** Headers that carry a secret; pino replaces their values with `[Redacted]`. */
 export const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie'] as const;
@@ -65,13 +82,12 @@ function loggerOptions(logger: FastifyServerOptions['logger']): FastifyServerOpt
   } as FastifyServerOptions['logger'];
 }
 
-// Errors that Fastify raises itself (a body that is not JSON, too large, of the wrong type)
-// are told with fixed messages: JSON.parse's own message quotes the input, which may be a key.
+// Errors that Fastify raises itself (a body that is not JSON, of the wrong type) are told with
+// fixed messages: JSON.parse's own message quotes the input, which may be a key.
 function toApiError(err: FastifyError): ApiKeyError {
   if (isApiKeyError(err)) return err;
   const status = err.statusCode ?? 500;
   if (status === 404) return new ApiKeyError('not_found');
-  if (status === 413) return new ApiKeyError('validation_error', { message: 'body: too large' });
   if (status === 415) {
     return new ApiKeyError('validation_error', { message: 'body: Content-Type must be application/json' });
   }
@@ -82,22 +98,36 @@ function toApiError(err: FastifyError): ApiKeyError {
   return new ApiKeyError('internal_error', { cause: err });
 }
 
+// A body over the route's limit is 413, the status HTTP has for it, in keyward's error body.
+// Core has no code of status 413 yet, so the body says validation_error and only the status
+// differs from core's rendering; the message names the limit, which is the caller's to respect.
+function sendBodyTooLarge(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const limit = request.routeOptions.bodyLimit ?? JSON_BODY_LIMIT;
+  const { headers, body } = toErrorResponse(
+    new ApiKeyError('validation_error', { message: `body: larger than the limit of ${limit} bytes` }),
+  );
+  return reply.code(413).headers(headers).send(body);
+}
+
 /**
- * Builds the reference server (DESIGN.md section 4) without listening: call `app.listen()` or
+ * Builds the reference server (docs/server.md) without listening: call `app.listen()` or
  * `app.inject()`. Requests authenticate against the static keys (and the development key, when
- * on) first, then the store; keys are issued and managed in the store.
+ * on) first, then `storage.keys`, where keys are issued and managed. Unknown options, and
+ * unknown fields of `storage`, are refused with the name they were probably meant to be.
  *
  * @example
- * const app = createApp({ store: new MemoryKeyStore(), devKey: true });
+ * const app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true });
  * const res = await app.inject({ url: '/v1/me', headers: { 'x-api-key': DEV_API_KEY } });
  */
 export function createApp(options: CreateAppOptions): FastifyInstance {
-  const { store, devKey = false, now = () => new Date() } = options;
-  if (typeof store?.create !== 'function' || typeof store.findByHash !== 'function') {
-    throw new TypeError('createApp: options.store must be a ManagedKeyStore');
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${CALLER}: options must be an object such as { storage: { keys } }`);
   }
+  assertKnownOptions(options, CREATE_APP_OPTIONS, CALLER);
+  const { storage, devKey = false, now = () => new Date() } = options;
+  assertServerStorage(storage, CALLER);
   if (devKey && !isDevKeyAllowed()) {
-    throw new Error('createApp: the development key cannot be enabled when NODE_ENV is production');
+    throw new Error(`${CALLER}: the development key cannot be enabled when NODE_ENV is production`);
   }
   const staticStore = MemoryKeyStore.fromConfig(options.staticKeys ?? { keys: [] }, { devKey });
 
@@ -108,8 +138,7 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    // The API's bodies are a few hundred bytes; a small limit keeps a flood cheap.
-    bodyLimit: 64 * 1024,
+    bodyLimit: JSON_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
   });
 
@@ -128,6 +157,7 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (!isApiKeyError(err) && err.statusCode === 413) return sendBodyTooLarge(request, reply);
     const apiError = toApiError(err);
     if (apiError.code === 'internal_error') request.log.error({ err }, 'request failed');
     return sendApiKeyError(reply, apiError);
@@ -135,15 +165,12 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   app.setNotFoundHandler((_request, reply) => sendApiKeyError(reply, new ApiKeyError('not_found')));
 
   app.register(apiKeyAuth, {
-    store: chainKeyStores(staticStore, store),
+    store: chainKeyStores(staticStore, storage.keys),
     ...(options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit }),
   });
 
-  const openApiDocument = buildOpenApiDocument();
-  app.get('/openapi.json', { config: { keyward: { auth: 'none' } } }, async () => openApiDocument);
-  app.register(healthRoutes);
-  app.register(meRoutes);
-  app.register(keyRoutes, { store, now });
-  app.register(dashboardRoutes);
+  // Every route is an operation (src/routes/*.ts), so the document lists exactly what is served.
+  const services = { storage, now, openApiDocument: buildOpenApiDocument(SERVER_OPERATIONS) };
+  app.register(operationRoutes, { operations: SERVER_OPERATIONS, services });
   return app;
 }

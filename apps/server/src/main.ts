@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './create-app.js';
 
-// The reference server's entry point: environment → store → app → listen, and a graceful stop
+// The reference server's entry point: environment → storage → app → listen, and a graceful stop
 // on SIGTERM/SIGINT. Everything testable lives in createApp and loadConfig.
 
 async function main(): Promise<void> {
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
 
   let app: FastifyInstance | undefined;
-  const store = await createPostgresKeyStore({
+  const keys = await createPostgresKeyStore({
     ...(config.databaseUrl === null ? { dataDir: config.dataDir } : { connectionString: config.databaseUrl }),
     onError: (err: unknown) => {
       if (app) app.log.error({ err }, 'key store error');
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   });
 
   app = createApp({
-    store,
+    storage: { keys },
     staticKeys: config.staticKeys ?? undefined,
     devKey: config.devKey,
     logger: { level: config.logLevel },
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     try {
       // Stops accepting connections and waits for the requests in flight.
       await app.close();
-      await store.close();
+      await keys.close();
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');

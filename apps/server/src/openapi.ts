@@ -1,57 +1,80 @@
 import { z } from 'zod';
 import {
-  apiKeyListSchema,
-  apiKeySchema,
-  createdApiKeySchema,
-  createKeyBodySchema,
-  errorSchema,
-  healthSchema,
-  listKeysQuerySchema,
-  meSchema,
-  rotateKeyBodySchema,
-  updateKeyBodySchema,
-} from './schemas.js';
+  JSON_BODY_LIMIT,
+  OPERATION_TAGS,
+  type Operation,
+  type OperationResponse,
+  type OperationTag,
+  schemaIdOf,
+} from './operation.js';
+import { errorSchema, type OpenApiDocument } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
 
-const REQUEST_SCHEMAS = {
-  CreateApiKeyRequest: createKeyBodySchema,
-  UpdateApiKeyRequest: updateKeyBodySchema,
-  RotateApiKeyRequest: rotateKeyBodySchema,
-};
-const RESPONSE_SCHEMAS = {
-  ApiKey: apiKeySchema,
-  ApiKeyList: apiKeyListSchema,
-  CreatedApiKey: createdApiKeySchema,
-  ApiKeyContext: meSchema,
-  Health: healthSchema,
-  Error: errorSchema,
-};
+const CALLER = '@keyward/server: buildOpenApiDocument';
+const COMPONENT_PREFIX = '#/components/schemas/';
+const ref = (name: string) => ({ $ref: `${COMPONENT_PREFIX}${name}` });
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+function idOf(schema: z.ZodType, where: string): string {
+  const id = schemaIdOf(schema);
+  if (id === undefined) throw new TypeError(`${CALLER}: ${where} needs .meta({ id })`);
+  return id;
+}
+
+const ERROR_SCHEMA_ID = idOf(errorSchema, 'the error schema');
+
+function errorResponse(description: string): JsonObject {
+  return { description, content: { 'application/json': { schema: ref(ERROR_SCHEMA_ID) } } };
+}
+
+/** The answers a credential adds to every operation that needs it. */
+function credentialErrors(operation: Operation): Record<string, JsonObject> {
+  switch (operation.auth) {
+    case 'apiKey':
+      return {
+        '401': errorResponse('missing_api_key or invalid_api_key (unknown, malformed or revoked key)'),
+        '403': errorResponse('inactive_api_key, expired_api_key, environment_mismatch or insufficient_scope'),
+        '429': {
+          ...errorResponse('too_many_requests: too many failed attempts from this address'),
+          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
+        },
+        '503': errorResponse('auth_unavailable: the key store cannot answer'),
+      };
+    case 'none':
+      return {};
+  }
+}
+
+function securityOf(operation: Operation): JsonObject[] {
+  switch (operation.auth) {
+    case 'apiKey':
+      return [{ ApiKeyAuth: [] }];
+    case 'none':
+      return [];
+  }
+}
+
+function errorResponses(operation: Operation): Record<string, JsonObject> {
+  const { body } = operation;
+  const errors: Record<string, JsonObject> = {};
+  if (operation.query !== undefined || (body !== undefined && !('raw' in body))) {
+    errors['400'] = errorResponse('validation_error: the message names the bad field');
+  }
+  Object.assign(errors, credentialErrors(operation));
+  if (body !== undefined) {
+    const limit = 'raw' in body ? body.limit : JSON_BODY_LIMIT;
+    errors['413'] = errorResponse(`validation_error: the body is larger than ${limit} bytes`);
+  }
+  for (const [status, description] of Object.entries(operation.errors ?? {})) {
+    errors[status] = errorResponse(description);
+  }
+  return errors;
+}
 
 // Requests are described as the client writes them (zod's input side, with defaults and
 // optional fields), responses as the server sends them (the output side).
-function components(): JsonObject {
-  const uri = (id: string) => `#/components/schemas/${id}`;
-  const input = z.toJSONSchema(z.globalRegistry, { io: 'input', uri }).schemas;
-  const output = z.toJSONSchema(z.globalRegistry, { io: 'output', uri }).schemas;
-  const pick = (from: Record<string, JsonObject>, names: string[]) =>
-    Object.fromEntries(
-      names.map((name) => {
-        const schema = from[name];
-        if (!schema) throw new Error(`openapi: schema ${name} is not registered`);
-        const { $schema: _s, $id: _i, ...rest } = schema;
-        return [name, rest];
-      }),
-    );
-  return {
-    ...pick(input as Record<string, JsonObject>, Object.keys(REQUEST_SCHEMAS)),
-    ...pick(output as Record<string, JsonObject>, Object.keys(RESPONSE_SCHEMAS)),
-  };
-}
-
-function queryParameters(schema: z.ZodType): JsonObject[] {
+function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query'): JsonObject[] {
+  if (schema === undefined) return [];
   const json = z.toJSONSchema(schema, { io: 'input' }) as {
     properties?: Record<string, JsonObject>;
     required?: string[];
@@ -60,65 +83,141 @@ function queryParameters(schema: z.ZodType): JsonObject[] {
     const { description, ...rest } = property;
     return {
       name,
-      in: 'query',
-      required: json.required?.includes(name) ?? false,
+      in: where,
+      // OpenAPI requires every path parameter to be required.
+      required: where === 'path' || (json.required?.includes(name) ?? false),
       ...(description === undefined ? {} : { description }),
       schema: rest,
     };
   });
 }
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ref('Error') } },
-});
-
-const AUTH_ERRORS = {
-  '401': errorResponse('missing_api_key or invalid_api_key (unknown, malformed or revoked key)'),
-  '403': errorResponse('inactive_api_key, expired_api_key, environment_mismatch or insufficient_scope'),
-  '429': {
-    ...errorResponse('too_many_requests: too many failed attempts from this address'),
-    headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
-  },
-  '503': errorResponse('auth_unavailable: the key store cannot answer'),
-};
-
-function json(description: string, schema: string) {
-  return { description, content: { 'application/json': { schema: ref(schema) } } };
+function successResponse(operation: Operation, responseIds: Set<string>): JsonObject {
+  const response: OperationResponse = operation.response;
+  if ('schema' in response) {
+    const id = idOf(response.schema, `${operation.operationId}: response.schema`);
+    responseIds.add(id);
+    return { description: response.description, content: { 'application/json': { schema: ref(id) } } };
+  }
+  if ('contentType' in response) {
+    return { description: response.description, content: { [response.contentType]: { schema: { type: 'string' } } } };
+  }
+  return { description: response.description };
 }
 
-function body(schema: string, required = true) {
-  return { required, content: { 'application/json': { schema: ref(schema) } } };
+function requestBody(operation: Operation, requestIds: Set<string>): JsonObject | undefined {
+  const { body } = operation;
+  if (body === undefined) return undefined;
+  if ('raw' in body) {
+    return { required: true, description: body.description, content: { '*/*': { schema: {} } } };
+  }
+  const id = idOf(body.schema, `${operation.operationId}: body.schema`);
+  requestIds.add(id);
+  return { required: body.required !== false, content: { 'application/json': { schema: ref(id) } } };
 }
 
-function authed(operation: JsonObject, responses: JsonObject, extra: string[] = []): JsonObject {
-  const errors: JsonObject = { ...AUTH_ERRORS };
-  if (extra.includes('400')) errors['400'] = errorResponse('validation_error: the message names the bad field');
-  if (extra.includes('404')) errors['404'] = errorResponse('not_found: no such key in this tenant and environment');
+function operationObject(operation: Operation, requestIds: Set<string>, responseIds: Set<string>): JsonObject {
+  const { scopes = [] } = operation;
+  const parameterList = [
+    ...parameters(operation.params, 'path'),
+    ...parameters(operation.query, 'query'),
+    ...(operation.auth === 'apiKey' ? [{ $ref: '#/components/parameters/EnvironmentId' }] : []),
+  ];
+  const body = requestBody(operation, requestIds);
   return {
-    ...operation,
-    security: [{ ApiKeyAuth: [] }],
-    parameters: [
-      ...((operation.parameters as JsonObject[] | undefined) ?? []),
-      { $ref: '#/components/parameters/EnvironmentId' },
-    ],
-    responses: { ...responses, ...errors },
+    operationId: operation.operationId,
+    // The scopes come from the same field the guard enforces, so the summary cannot misstate them.
+    summary: scopes.length === 0 ? operation.summary : `${operation.summary} (${scopes.join(', ')})`,
+    ...(operation.description === undefined ? {} : { description: operation.description }),
+    tags: [...operation.tags],
+    security: securityOf(operation),
+    ...(parameterList.length === 0 ? {} : { parameters: parameterList }),
+    ...(body === undefined ? {} : { requestBody: body }),
+    responses: {
+      [String(operation.response.status)]: successResponse(operation, responseIds),
+      ...errorResponses(operation),
+    },
   };
 }
 
-const idParameter = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string' },
-  description: 'The key id (`key_…`)',
-};
+function referencedIds(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const item of value) referencedIds(item, found);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '$ref' && typeof item === 'string' && item.startsWith(COMPONENT_PREFIX)) {
+        found.push(item.slice(COMPONENT_PREFIX.length));
+      } else {
+        referencedIds(item, found);
+      }
+    }
+  }
+  return found;
+}
+
+// The named schemas the operations use, and the ones those refer to, each from the side it is
+// used on. A schema used on both sides must read the same on both, or one name would describe
+// two shapes.
+function componentSchemas(requestIds: Set<string>, responseIds: Set<string>): Record<string, JsonObject> {
+  const uri = (id: string) => `${COMPONENT_PREFIX}${id}`;
+  const sides = [
+    [requestIds, z.toJSONSchema(z.globalRegistry, { io: 'input', uri }).schemas],
+    [responseIds, z.toJSONSchema(z.globalRegistry, { io: 'output', uri }).schemas],
+  ] as const;
+  const schemas: Record<string, JsonObject> = {};
+  for (const [ids, registry] of sides) {
+    const seen = new Set<string>();
+    const pending = [...ids];
+    for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const schema = (registry as Record<string, JsonObject>)[name];
+      if (schema === undefined) throw new TypeError(`${CALLER}: schema ${name} is not registered`);
+      const { $schema: _s, $id: _i, ...rest } = schema;
+      const existing = schemas[name];
+      if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(rest)) {
+        throw new TypeError(`${CALLER}: schema ${name} reads differently in requests and responses; name each side`);
+      }
+      schemas[name] = rest;
+      pending.push(...referencedIds(rest));
+    }
+  }
+  return Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function assertUnique(operations: readonly Operation[]): void {
+  const ids = new Set<string>();
+  const routes = new Set<string>();
+  for (const { operationId, method, path } of operations) {
+    if (ids.has(operationId)) throw new TypeError(`${CALLER}: operationId ${operationId} is defined twice`);
+    const route = `${method} ${path}`;
+    if (routes.has(route)) throw new TypeError(`${CALLER}: ${route} is defined twice`);
+    ids.add(operationId);
+    routes.add(route);
+  }
+}
 
 /**
- * The OpenAPI 3.1 document of the server, built from the zod schemas the routes validate with,
- * so the document and the validation cannot disagree. Served at `GET /openapi.json`.
+ * The OpenAPI 3.1 document of `operations`, built from the same definitions (and so the same zod
+ * schemas, credentials and scopes) as the routes, so the document and the server cannot
+ * disagree. Operations marked `document: false` are left out. Served at `GET /openapi.json`.
  */
-export function buildOpenApiDocument(): JsonObject {
+export function buildOpenApiDocument(operations: readonly Operation[]): OpenApiDocument {
+  assertUnique(operations);
+  const requestIds = new Set<string>();
+  const responseIds = new Set<string>([ERROR_SCHEMA_ID]);
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  const tags = new Set<OperationTag>();
+  for (const operation of operations) {
+    if (operation.document === false) continue;
+    paths[operation.path] ??= {};
+    (paths[operation.path] as Record<string, JsonObject>)[operation.method.toLowerCase()] = operationObject(
+      operation,
+      requestIds,
+      responseIds,
+    );
+    for (const tag of operation.tags) tags.add(tag);
+  }
   return {
     openapi: '3.1.0',
     info: {
@@ -127,6 +226,9 @@ export function buildOpenApiDocument(): JsonObject {
       description: 'Issues, lists and revokes API keys per tenant and environment. Authenticate with X-API-Key.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    tags: (Object.keys(OPERATION_TAGS) as OperationTag[])
+      .filter((tag) => tags.has(tag))
+      .map((name) => ({ name, description: OPERATION_TAGS[name] })),
     components: {
       securitySchemes: { ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
       parameters: {
@@ -138,81 +240,8 @@ export function buildOpenApiDocument(): JsonObject {
           description: "When sent, must be the key's environment (else 403 environment_mismatch).",
         },
       },
-      schemas: components(),
+      schemas: componentSchemas(requestIds, responseIds),
     },
-    paths: {
-      '/health': {
-        get: { operationId: 'getHealth', security: [], responses: { '200': json('The server is up', 'Health') } },
-      },
-      '/openapi.json': {
-        get: {
-          operationId: 'getOpenApiDocument',
-          security: [],
-          responses: {
-            '200': { description: 'This document', content: { 'application/json': { schema: { type: 'object' } } } },
-          },
-        },
-      },
-      '/v1/me': {
-        get: authed(
-          { operationId: 'getMe', summary: 'The calling key' },
-          { '200': json("The calling key's context", 'ApiKeyContext') },
-        ),
-      },
-      '/v1/secrets/api/keys': {
-        get: authed(
-          {
-            operationId: 'listApiKeys',
-            summary: 'List keys (keys:read), newest first',
-            parameters: queryParameters(listKeysQuerySchema),
-          },
-          { '200': json('One page of keys', 'ApiKeyList') },
-          ['400'],
-        ),
-        post: authed(
-          {
-            operationId: 'createApiKey',
-            summary: 'Create a key (keys:write)',
-            requestBody: body('CreateApiKeyRequest'),
-          },
-          { '201': json('The new key, shown this once, and its record', 'CreatedApiKey') },
-          ['400'],
-        ),
-      },
-      '/v1/secrets/api/keys/{id}': {
-        get: authed(
-          { operationId: 'getApiKey', summary: 'Get a key (keys:read)', parameters: [idParameter] },
-          { '200': json('The key', 'ApiKey') },
-          ['404'],
-        ),
-        patch: authed(
-          {
-            operationId: 'updateApiKey',
-            summary: 'Rename, deactivate or reactivate a key (keys:write)',
-            parameters: [idParameter],
-            requestBody: body('UpdateApiKeyRequest'),
-          },
-          { '200': json('The changed key', 'ApiKey') },
-          ['400', '404'],
-        ),
-        delete: authed(
-          { operationId: 'revokeApiKey', summary: 'Revoke a key at once (keys:write)', parameters: [idParameter] },
-          { '204': { description: 'Revoked' } },
-          ['404'],
-        ),
-      },
-      '/v1/secrets/api/keys/{id}/rotate': {
-        post: authed(
-          {
-            operationId: 'rotateApiKey',
-            summary: 'Replace a key, keeping the old one for a grace period (keys:write)',
-            parameters: [idParameter],
-            requestBody: body('RotateApiKeyRequest', false),
-          },
-          { '201': json('The new key, shown this once, and its record', 'CreatedApiKey') },
-          ['400', '404'],
-        ),
-      },
-    },
+    paths,
   };
 }

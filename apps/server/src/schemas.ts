@@ -16,8 +16,9 @@ const keyNameSchema = z
   .max(keyName.maxLength)
   .refine((name) => !keyName.forbidden.test(name), keyName.message);
 
-// The one definition of every request and response shape: the routes validate with these and
-// src/openapi.ts turns the same objects into the OpenAPI document, so the two cannot drift.
+// The one definition of every request and response shape: the operations (src/routes/*.ts)
+// validate with these and src/openapi.ts turns the same objects into the OpenAPI document, so
+// the two cannot drift. A body or response schema needs .meta({ id }), its name there.
 
 /** The longest grace period a rotation may ask for: 30 days. */
 export const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
@@ -42,6 +43,14 @@ export const listKeysQuerySchema = z.object({
   offset: queryInteger(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0)).meta({
     description: 'How many keys to skip, newest first.',
   }),
+});
+
+/**
+ * The `{id}` of the key routes. Any string: an id that cannot exist is simply not found (404),
+ * like one of another tenant, so the format of ids is never confirmed to a caller.
+ */
+export const keyIdParamsSchema = z.object({
+  id: z.string().meta({ description: 'The key id (`key_…`)' }),
 });
 
 /** `POST /v1/secrets/api/keys` body. Unknown fields are refused so a typo cannot drop a limit. */
@@ -85,7 +94,7 @@ export const rotateKeyBodySchema = z
   })
   .meta({ id: 'RotateApiKeyRequest' });
 
-/** The key record on the wire (DESIGN.md section 4): every field present, `null` when empty. */
+/** The key record on the wire: every field present, `null` when empty. */
 export const apiKeySchema = z
   .object({
     id: z.string(),
@@ -138,7 +147,7 @@ export const meSchema = z
 /** `GET /health` response. */
 export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
-/** The body of every error (DESIGN.md section 3). */
+/** The body of every error, from the guard and the API alike. */
 export const errorSchema = z
   .object({
     error: z.object({
@@ -147,3 +156,11 @@ export const errorSchema = z
     }),
   })
   .meta({ id: 'Error' });
+
+/** `GET /openapi.json` response: an OpenAPI 3.1 document, described only as far as clients rely on it. */
+export const openApiDocumentSchema = z
+  .looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }) })
+  .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document.' });
+
+/** The OpenAPI document as the server serves it. */
+export type OpenApiDocument = z.output<typeof openApiDocumentSchema>;

@@ -29,7 +29,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  app = createApp({ store: new MemoryKeyStore(), devKey: true, logger: false, failureLimit: false });
+  app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true, logger: false, failureLimit: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });

@@ -41,7 +41,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
 
   beforeAll(async () => {
     shotDir = mkdtempSync(join(tmpdir(), 'keyward-dashboard-shot-'));
-    app = createApp({ store: new MemoryKeyStore(), devKey: true, logger: false });
+    app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true, logger: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
 
 describe('GET /dashboard', () => {
-  const app = createApp({ store: new MemoryKeyStore() });
+  const app = createApp({ storage: { keys: new MemoryKeyStore() } });
   afterAll(() => app.close());
 
   it('serves the page and its script without a key, locked down by CSP', async () => {

@@ -21,7 +21,7 @@ describe('logs', () => {
   it('never contain a key, wherever the request carried it', async () => {
     const logs = capture();
     const app = createApp({
-      store: new MemoryKeyStore(),
+      storage: { keys: new MemoryKeyStore() },
       devKey: true,
       failureLimit: false,
       logger: { level: 'trace', stream: logs.stream },
@@ -67,7 +67,7 @@ describe('logs', () => {
   it('keep the request id with every line of a request', async () => {
     const logs = capture();
     const app = createApp({
-      store: new MemoryKeyStore(),
+      storage: { keys: new MemoryKeyStore() },
       devKey: true,
       logger: { level: 'info', stream: logs.stream },
     });

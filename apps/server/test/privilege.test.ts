@@ -14,7 +14,7 @@ describe('privilege', () => {
   const make = async (scopes: string[], name = 'k') => (await store.create({ ...scope, name, scopes })).key;
 
   beforeAll(async () => {
-    app = createApp({ store, failureLimit: false });
+    app = createApp({ storage: { keys: store }, failureLimit: false });
     await app.ready();
   });
   afterAll(() => app.close());

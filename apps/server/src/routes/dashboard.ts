@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { DASHBOARD_HTML, DASHBOARD_JS } from '../dashboard/page.js';
+import { defineOperation, type Operation } from '../operation.js';
 
 // Only our own script may run, nothing may frame the page (clickjacking a revoke button), and
 // the pasted key is never sent anywhere but this origin.
@@ -11,13 +11,37 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
-/** `GET /dashboard`: a small page to list, create and revoke keys with a pasted key. No auth to load. */
-export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
-  const open = { config: { keyward: { auth: 'none' as const } } };
-  app.get('/dashboard', open, async (_request, reply) =>
-    reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(DASHBOARD_HTML),
-  );
-  app.get('/dashboard/app.js', open, async (_request, reply) =>
-    reply.headers(SECURITY_HEADERS).type('text/javascript; charset=utf-8').send(DASHBOARD_JS),
-  );
-}
+/**
+ * `GET /dashboard` and its script: a small page to list, create and revoke keys with a pasted
+ * key. No key to load it. A user interface, not part of the API: left out of the OpenAPI document.
+ */
+export const dashboardOperations: readonly Operation[] = [
+  defineOperation({
+    operationId: 'getDashboard',
+    method: 'GET',
+    path: '/dashboard',
+    auth: 'none',
+    summary: 'The dashboard page',
+    tags: ['service'],
+    document: false,
+    response: { status: 200, description: 'The page', contentType: 'text/html; charset=utf-8' },
+    handler: ({ reply }) => {
+      reply.headers(SECURITY_HEADERS);
+      return DASHBOARD_HTML;
+    },
+  }),
+  defineOperation({
+    operationId: 'getDashboardScript',
+    method: 'GET',
+    path: '/dashboard/app.js',
+    auth: 'none',
+    summary: "The dashboard page's script",
+    tags: ['service'],
+    document: false,
+    response: { status: 200, description: 'The script', contentType: 'text/javascript; charset=utf-8' },
+    handler: ({ reply }) => {
+      reply.headers(SECURITY_HEADERS);
+      return DASHBOARD_JS;
+    },
+  }),
+];

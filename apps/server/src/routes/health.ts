@@ -1,6 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import { defineOperation } from '../operation.js';
+import { healthSchema } from '../schemas.js';
 
 /** `GET /health`: no key needed, so load balancers can probe it. */
-export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health', { config: { keyward: { auth: 'none' } } }, async () => ({ status: 'ok' as const }));
-}
+export const getHealth = defineOperation({
+  operationId: 'getHealth',
+  method: 'GET',
+  path: '/health',
+  auth: 'none',
+  summary: 'Whether the server is up',
+  tags: ['service'],
+  response: { status: 200, description: 'The server is up', schema: healthSchema },
+  handler: () => ({ status: 'ok' as const }),
+});

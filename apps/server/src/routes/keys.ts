@@ -1,19 +1,21 @@
-import { ApiKeyError, hasScopes, type ManagedKeyStore } from '@keyward/core';
-import { getApiKey } from '@keyward/fastify';
-import type { FastifyInstance } from 'fastify';
-import { createKeyBodySchema, listKeysQuerySchema, rotateKeyBodySchema, updateKeyBodySchema } from '../schemas.js';
-import { validate } from '../validate.js';
+import { ApiKeyError, hasScopes } from '@keyward/core';
+import { defineOperation, type Operation } from '../operation.js';
+import {
+  apiKeyListSchema,
+  apiKeySchema,
+  createdApiKeySchema,
+  createKeyBodySchema,
+  keyIdParamsSchema,
+  listKeysQuerySchema,
+  rotateKeyBodySchema,
+  updateKeyBodySchema,
+} from '../schemas.js';
 import { toWireApiKey } from '../wire.js';
 import { keyScopeOf } from './context.js';
 
-/** Options for {@link keyRoutes}. */
-export interface KeyRoutesOptions {
-  store: ManagedKeyStore;
-  now: () => Date;
-}
-
-const READ = { keyward: { scopes: ['keys:read'] } };
-const WRITE = { keyward: { scopes: ['keys:write'] } };
+const READ = ['keys:read'];
+const WRITE = ['keys:write'];
+const NOT_FOUND = 'not_found: no such key in this tenant and environment';
 
 function notFound(): ApiKeyError {
   // The same answer for "no such key" and "another tenant's key": nothing outside the caller's
@@ -22,85 +24,144 @@ function notFound(): ApiKeyError {
 }
 
 /**
- * The key-management routes of DESIGN.md section 4, under `/v1/secrets/api/keys`. Every call is
- * confined to the calling key's tenant and environment.
+ * The key-management operations under `/v1/secrets/api/keys`. Every call is confined to the
+ * calling key's tenant and environment.
  */
-export async function keyRoutes(app: FastifyInstance, options: KeyRoutesOptions): Promise<void> {
-  const { store, now } = options;
+export const keyOperations: readonly Operation[] = [
+  defineOperation({
+    operationId: 'listApiKeys',
+    method: 'GET',
+    path: '/v1/secrets/api/keys',
+    auth: 'apiKey',
+    scopes: READ,
+    summary: 'List keys, newest first',
+    tags: ['keys'],
+    query: listKeysQuerySchema,
+    response: { status: 200, description: 'One page of keys', schema: apiKeyListSchema },
+    handler: async ({ apiKey, query: { limit, offset } }, { storage }) => {
+      const page = await storage.keys.list(keyScopeOf(apiKey), { limit, offset });
+      return { items: page.items.map(toWireApiKey), pagination: { total: page.total, limit, offset } };
+    },
+  }),
 
-  app.get('/v1/secrets/api/keys', { config: READ }, async (request) => {
-    const context = getApiKey(request);
-    const { limit, offset } = validate(listKeysQuerySchema, request.query ?? {}, 'query');
-    const page = await store.list(keyScopeOf(context), { limit, offset });
-    return { items: page.items.map(toWireApiKey), pagination: { total: page.total, limit, offset } };
-  });
-
-  app.post('/v1/secrets/api/keys', { config: WRITE }, async (request, reply) => {
-    const context = getApiKey(request);
-    const body = validate(createKeyBodySchema, request.body, 'body');
-    const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
-    if (expiresAt !== null && expiresAt.getTime() <= now().getTime()) {
-      throw new ApiKeyError('validation_error', { message: 'body.expires_at: must be in the future' });
-    }
-    // A new key gets the creator's scopes unless it asks for fewer; never more, or any
-    // keys:write key could mint itself a `*` key.
-    const scopes = body.scopes ?? context.scopes;
-    if (!hasScopes(context.scopes, scopes)) {
-      throw new ApiKeyError('insufficient_scope', {
-        message: 'body.scopes: a key can only grant scopes it holds itself',
+  defineOperation({
+    operationId: 'createApiKey',
+    method: 'POST',
+    path: '/v1/secrets/api/keys',
+    auth: 'apiKey',
+    scopes: WRITE,
+    summary: 'Create a key',
+    description: "The new key gets the calling key's scopes unless the body asks for fewer; never more.",
+    tags: ['keys'],
+    body: { schema: createKeyBodySchema },
+    response: { status: 201, description: 'The new key, shown this once, and its record', schema: createdApiKeySchema },
+    handler: async ({ apiKey, body }, { storage, now }) => {
+      const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
+      if (expiresAt !== null && expiresAt.getTime() <= now().getTime()) {
+        throw new ApiKeyError('validation_error', { message: 'body.expires_at: must be in the future' });
+      }
+      // A new key gets the creator's scopes unless it asks for fewer; never more, or any
+      // keys:write key could mint itself a `*` key.
+      const scopes = body.scopes ?? apiKey.scopes;
+      if (!hasScopes(apiKey.scopes, scopes)) {
+        throw new ApiKeyError('insufficient_scope', {
+          message: 'body.scopes: a key can only grant scopes it holds itself',
+        });
+      }
+      const created = await storage.keys.create({
+        ...keyScopeOf(apiKey),
+        userId: apiKey.userId,
+        name: body.name,
+        scopes,
+        expiresAt,
       });
-    }
-    const created = await store.create({
-      ...keyScopeOf(context),
-      userId: context.userId,
-      name: body.name,
-      scopes,
-      expiresAt,
-    });
-    reply.code(201);
-    return { api_key: created.key, secret: toWireApiKey(created.apiKey) };
-  });
+      return { api_key: created.key, secret: toWireApiKey(created.apiKey) };
+    },
+  }),
 
-  app.get<{ Params: { id: string } }>('/v1/secrets/api/keys/:id', { config: READ }, async (request) => {
-    const context = getApiKey(request);
-    const found = await store.get(keyScopeOf(context), request.params.id);
-    if (!found) throw notFound();
-    return toWireApiKey(found);
-  });
+  defineOperation({
+    operationId: 'getApiKey',
+    method: 'GET',
+    path: '/v1/secrets/api/keys/{id}',
+    auth: 'apiKey',
+    scopes: READ,
+    summary: 'Get a key',
+    tags: ['keys'],
+    params: keyIdParamsSchema,
+    response: { status: 200, description: 'The key', schema: apiKeySchema },
+    errors: { 404: NOT_FOUND },
+    handler: async ({ apiKey, params }, { storage }) => {
+      const found = await storage.keys.get(keyScopeOf(apiKey), params.id);
+      if (!found) throw notFound();
+      return toWireApiKey(found);
+    },
+  }),
 
-  app.patch<{ Params: { id: string } }>('/v1/secrets/api/keys/:id', { config: WRITE }, async (request) => {
-    const context = getApiKey(request);
-    const body = validate(updateKeyBodySchema, request.body, 'body');
-    const updated = await store.update(keyScopeOf(context), request.params.id, body);
-    if (!updated) throw notFound();
-    return toWireApiKey(updated);
-  });
+  defineOperation({
+    operationId: 'updateApiKey',
+    method: 'PATCH',
+    path: '/v1/secrets/api/keys/{id}',
+    auth: 'apiKey',
+    scopes: WRITE,
+    summary: 'Rename, deactivate or reactivate a key',
+    tags: ['keys'],
+    params: keyIdParamsSchema,
+    body: { schema: updateKeyBodySchema },
+    response: { status: 200, description: 'The changed key', schema: apiKeySchema },
+    errors: { 404: NOT_FOUND },
+    handler: async ({ apiKey, params, body }, { storage }) => {
+      const updated = await storage.keys.update(keyScopeOf(apiKey), params.id, body);
+      if (!updated) throw notFound();
+      return toWireApiKey(updated);
+    },
+  }),
 
-  app.delete<{ Params: { id: string } }>('/v1/secrets/api/keys/:id', { config: WRITE }, async (request, reply) => {
-    const context = getApiKey(request);
-    if (!(await store.revoke(keyScopeOf(context), request.params.id))) throw notFound();
-    return reply.code(204).send();
-  });
+  defineOperation({
+    operationId: 'revokeApiKey',
+    method: 'DELETE',
+    path: '/v1/secrets/api/keys/{id}',
+    auth: 'apiKey',
+    scopes: WRITE,
+    summary: 'Revoke a key at once',
+    tags: ['keys'],
+    params: keyIdParamsSchema,
+    response: { status: 204, description: 'Revoked' },
+    errors: { 404: NOT_FOUND },
+    handler: async ({ apiKey, params }, { storage }) => {
+      if (!(await storage.keys.revoke(keyScopeOf(apiKey), params.id))) throw notFound();
+    },
+  }),
 
-  app.post<{ Params: { id: string } }>('/v1/secrets/api/keys/:id/rotate', { config: WRITE }, async (request, reply) => {
-    const context = getApiKey(request);
+  defineOperation({
+    operationId: 'rotateApiKey',
+    method: 'POST',
+    path: '/v1/secrets/api/keys/{id}/rotate',
+    auth: 'apiKey',
+    scopes: WRITE,
+    summary: 'Replace a key, keeping the old one for a grace period',
+    description: 'Needs every scope of the rotated key too, since rotation hands out a fresh key with them.',
+    tags: ['keys'],
+    params: keyIdParamsSchema,
     // An empty body means "no grace period", like `{}`.
-    const body = validate(rotateKeyBodySchema, request.body ?? {}, 'body');
-    const scope = keyScopeOf(context);
-    const existing = await store.get(scope, request.params.id);
-    if (!existing) throw notFound();
-    // Rotation hands out a fresh plaintext with the old key's scopes: only a key that holds
-    // them all may do it, or rotate would be a way round the subset rule of create.
-    if (!hasScopes(context.scopes, existing.scopes)) {
-      throw new ApiKeyError('insufficient_scope', {
-        message: 'A key can only rotate keys whose scopes it holds itself',
+    body: { schema: rotateKeyBodySchema, required: false },
+    response: { status: 201, description: 'The new key, shown this once, and its record', schema: createdApiKeySchema },
+    errors: { 404: NOT_FOUND },
+    handler: async ({ apiKey, params, body }, { storage }) => {
+      const scope = keyScopeOf(apiKey);
+      const existing = await storage.keys.get(scope, params.id);
+      if (!existing) throw notFound();
+      // Rotation hands out a fresh plaintext with the old key's scopes: only a key that holds
+      // them all may do it, or rotate would be a way round the subset rule of create.
+      if (!hasScopes(apiKey.scopes, existing.scopes)) {
+        throw new ApiKeyError('insufficient_scope', {
+          message: 'A key can only rotate keys whose scopes it holds itself',
+        });
+      }
+      const rotated = await storage.keys.rotate(scope, params.id, {
+        gracePeriodSeconds: body?.grace_period_seconds ?? 0,
       });
-    }
-    const rotated = await store.rotate(scope, request.params.id, {
-      gracePeriodSeconds: body.grace_period_seconds ?? 0,
-    });
-    if (!rotated) throw notFound();
-    reply.code(201);
-    return { api_key: rotated.key, secret: toWireApiKey(rotated.apiKey) };
-  });
-}
+      if (!rotated) throw notFound();
+      return { api_key: rotated.key, secret: toWireApiKey(rotated.apiKey) };
+    },
+  }),
+];

@@ -1,8 +1,15 @@
-import { getApiKey } from '@keyward/fastify';
-import type { FastifyInstance } from 'fastify';
+import { defineOperation } from '../operation.js';
+import { meSchema } from '../schemas.js';
 import { toWireContext } from '../wire.js';
 
 /** `GET /v1/me`: who the calling key is. Any valid key, no scope needed. */
-export async function meRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/v1/me', async (request) => toWireContext(getApiKey(request)));
-}
+export const getMe = defineOperation({
+  operationId: 'getMe',
+  method: 'GET',
+  path: '/v1/me',
+  auth: 'apiKey',
+  summary: 'The calling key',
+  tags: ['identity'],
+  response: { status: 200, description: "The calling key's context", schema: meSchema },
+  handler: ({ apiKey }) => toWireContext(apiKey),
+});

@@ -1,0 +1,88 @@
+import { getApiKey, type KeywardRouteConfig } from '@keyward/fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Operation, OperationBody, OperationServices } from './operation.js';
+import { validate } from './validate.js';
+
+/** Options of {@link operationRoutes}. */
+export interface OperationRoutesOptions {
+  operations: readonly Operation[];
+  services: OperationServices;
+}
+
+/** Fastify's spelling of an OpenAPI path: `/v1/keys/{id}` becomes `/v1/keys/:id`. */
+export function toFastifyPath(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+/** What `@keyward/fastify` reads from the route's `config.keyward` for this credential. */
+function routeGuardOf(operation: Operation): KeywardRouteConfig {
+  switch (operation.auth) {
+    case 'apiKey':
+      return operation.scopes === undefined ? { auth: 'apiKey' } : { auth: 'apiKey', scopes: operation.scopes };
+    case 'none':
+      return { auth: 'none' };
+  }
+}
+
+function bodyOf(body: OperationBody | undefined, request: FastifyRequest): unknown {
+  if (body === undefined) return undefined;
+  // A bodiless request to a raw route reaches no parser: the handler still gets bytes, none.
+  if ('raw' in body) return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  // `null` too, as `{}` was before: a client that sends JSON null means "nothing to say".
+  if (body.required === false && (request.body === undefined || request.body === null)) return undefined;
+  return validate(body.schema, request.body, 'body');
+}
+
+function routeOf(operation: Operation, services: OperationServices): RouteOptions {
+  const { response } = operation;
+  return {
+    method: operation.method,
+    url: toFastifyPath(operation.path),
+    config: { keyward: routeGuardOf(operation) },
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const result = await operation.handler(
+        {
+          request,
+          reply,
+          // The guard has already refused a request without a valid key; getApiKey refuses
+          // again rather than hand a handler a missing context, should that ever change.
+          apiKey: operation.auth === 'apiKey' ? getApiKey(request) : null,
+          params: operation.params === undefined ? undefined : validate(operation.params, request.params, 'path'),
+          query: operation.query === undefined ? undefined : validate(operation.query, request.query ?? {}, 'query'),
+          body: bodyOf(operation.body, request),
+        },
+        services,
+      );
+      reply.code(response.status);
+      if ('contentType' in response) reply.type(response.contentType);
+      if (response.status === 204) return reply.send();
+      return result;
+    },
+  };
+}
+
+/**
+ * Registers each operation as a Fastify route guarded by `config.keyward`. An operation with a
+ * raw body gets a context of its own whose only parser keeps the exact bytes of any content type,
+ * within the operation's limit; every other route keeps the app's JSON parser and limit.
+ * Authentication runs in `onRequest`, before any parser, so a refused key never has its body read.
+ *
+ * @example
+ * app.register(operationRoutes, { operations: SERVER_OPERATIONS, services });
+ */
+export async function operationRoutes(app: FastifyInstance, options: OperationRoutesOptions): Promise<void> {
+  const { operations, services } = options;
+  for (const operation of operations) {
+    const route = routeOf(operation, services);
+    const { body } = operation;
+    if (body === undefined || !('raw' in body)) {
+      app.route(route);
+      continue;
+    }
+    app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, bytes, done) => done(null, bytes));
+      scope.route({ ...route, bodyLimit: body.limit });
+    });
+  }
+}

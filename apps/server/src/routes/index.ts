@@ -1,0 +1,18 @@
+import type { Operation } from '../operation.js';
+import { dashboardOperations } from './dashboard.js';
+import { getHealth } from './health.js';
+import { keyOperations } from './keys.js';
+import { getMe } from './me.js';
+import { getOpenApiDocument } from './openapi.js';
+
+/**
+ * Every operation the server serves, in the order of the OpenAPI document. Both the Fastify
+ * routes and the document are built from this list: a route exists exactly when it is here.
+ */
+export const SERVER_OPERATIONS: readonly Operation[] = [
+  getHealth,
+  getOpenApiDocument,
+  getMe,
+  ...keyOperations,
+  ...dashboardOperations,
+];
