@@ -71,6 +71,14 @@ describe('loadConfig', () => {
 
   it('turns the development key off in production', () => {
     expect(loadConfig({ NODE_ENV: 'production' }, { cwd: '/srv' })).toMatchObject({ production: true, devKey: false });
+    // Any spelling that is not a known development value is production: the key stays off.
+    for (const NODE_ENV of ['Production', 'PRODUCTION', 'prod', 'production ', 'staging']) {
+      expect(loadConfig({ NODE_ENV })).toMatchObject({ production: true, devKey: false });
+      expect(() => loadConfig({ NODE_ENV, KEYWARD_DEV_KEY: '1' })).toThrow(/development key/);
+    }
+    for (const NODE_ENV of ['development', 'test', 'Development']) {
+      expect(loadConfig({ NODE_ENV })).toMatchObject({ production: false, devKey: true });
+    }
   });
 
   it('refuses to start in production with the development key asked for', () => {

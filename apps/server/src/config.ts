@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEV_API_KEY, hashApiKey, type KeyConfig, parseKeyConfig } from '@keyward/core';
+import { DEV_API_KEY, hashApiKey, isDevelopmentEnv, type KeyConfig, parseKeyConfig } from '@keyward/core';
 import { formatIssue } from '@keyward/core/adapter';
 import { z } from 'zod';
 
@@ -107,7 +107,9 @@ export function loadConfig(
     throw new ConfigError(formatIssue(parsed.error.issues[0], [], 'environment'));
   }
   const e = parsed.data;
-  const production = e.NODE_ENV === 'production';
+  // Only known development values count as development: `Production`, `prod` or a typo is
+  // production, so the public development key is never left on by a spelling.
+  const production = !isDevelopmentEnv({ NODE_ENV: e.NODE_ENV });
   const staticKeys = e.KEYWARD_CONFIG === undefined ? null : readKeyConfig(resolve(cwd, e.KEYWARD_CONFIG), options);
 
   if (production && e.KEYWARD_DEV_KEY === true) {

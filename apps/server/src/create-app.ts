@@ -56,7 +56,7 @@ const CREATE_APP_OPTIONS = [
 ] as const satisfies ReadonlyArray<keyof CreateAppOptions>;
 
 /** Headers that carry a secret; pino replaces their values with `[Redacted]`. */
-export const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie'] as const;
+const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie'] as const;
 
 // An incoming request id is echoed only if it is short and plain, so a caller cannot inject
 // log lines or oversized headers through it.

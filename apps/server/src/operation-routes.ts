@@ -10,7 +10,7 @@ export interface OperationRoutesOptions {
 }
 
 /** Fastify's spelling of an OpenAPI path: `/v1/keys/{id}` becomes `/v1/keys/:id`. */
-export function toFastifyPath(path: string): string {
+function toFastifyPath(path: string): string {
   return path.replace(/\{([^}]+)\}/g, ':$1');
 }
 

@@ -15,7 +15,7 @@ const CALLER = '@keyward/server: defineOperation';
 export type OperationAuth = 'apiKey' | 'none';
 
 /** The HTTP methods the server's operations use. */
-export type OperationMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type OperationMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The groups of the OpenAPI document, each with the sentence it shows for the group. */
 export const OPERATION_TAGS = {
@@ -35,7 +35,7 @@ export type OperationTag = keyof typeof OPERATION_TAGS;
 export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** A JSON body, parsed app-wide and validated with `schema` (400 `validation_error` naming the field). */
-export interface JsonBody<S extends z.ZodType = z.ZodType> {
+interface JsonBody<S extends z.ZodType = z.ZodType> {
   /** The body's shape; it needs `.meta({ id })`, the name it has in the OpenAPI document. */
   schema: S;
   /** `false`: the body may be left out (or empty), and the handler gets `undefined`. Default `true`. */
@@ -48,7 +48,7 @@ export interface JsonBody<S extends z.ZodType = z.ZodType> {
  * registered in a context of its own, whose only parser keeps the bytes, so every other route
  * keeps the app's JSON parser and its {@link JSON_BODY_LIMIT}.
  */
-export interface RawBody {
+interface RawBody {
   raw: true;
   /** The most bytes this route accepts; more is answered 413 before the handler runs. */
   limit: number;
@@ -60,20 +60,20 @@ export interface RawBody {
 export type OperationBody = JsonBody | RawBody;
 
 /** A JSON success response of `schema`, which needs `.meta({ id })`, its name in the document. */
-export interface JsonResponse<S extends z.ZodType = z.ZodType> {
+interface JsonResponse<S extends z.ZodType = z.ZodType> {
   status: 200 | 201;
   description: string;
   schema: S;
 }
 
 /** A success response with no body. */
-export interface EmptyResponse {
+interface EmptyResponse {
   status: 204;
   description: string;
 }
 
 /** A success response that is not JSON (a page, a script): the handler returns the text. */
-export interface TextResponse {
+interface TextResponse {
   status: 200;
   description: string;
   contentType: string;
@@ -87,7 +87,7 @@ export type OperationResponse = JsonResponse | EmptyResponse | TextResponse;
  * follow from the definition are added without being listed: 400 for a query or body, 413 for a
  * body, and the credential's own (401, 403, 429, 503 for `'apiKey'`).
  */
-export interface OperationErrors {
+interface OperationErrors {
   400?: string;
   404?: string;
   409?: string;
@@ -112,7 +112,7 @@ type BodyOutput<B> = B extends RawBody
     : undefined;
 
 /** What an operation's handler receives: the request, validated. */
-export interface OperationInput<A extends OperationAuth, P, Q, B> {
+interface OperationInput<A extends OperationAuth, P, Q, B> {
   request: FastifyRequest;
   reply: FastifyReply;
   /** The calling key's context on `'apiKey'` operations (the guard has checked it), else `null`. */
@@ -126,7 +126,7 @@ export interface OperationInput<A extends OperationAuth, P, Q, B> {
 }
 
 /** What an operation's handler returns: the JSON body, the text, or nothing for 204. */
-export type OperationResult<R> =
+type OperationResult<R> =
   R extends JsonResponse<infer S>
     ? z.output<S>
     : R extends TextResponse
@@ -184,7 +184,7 @@ const OPERATION_ID = /^[a-z][A-Za-z0-9]*$/;
 const PATH = /^(?:\/(?:[a-z0-9._-]+|\{[a-z_][a-z0-9_]*\}))+$|^\/$/;
 
 /** The names of the `{parameters}` of an OpenAPI path, in order. */
-export function pathParameterNames(path: string): string[] {
+function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
 }
 

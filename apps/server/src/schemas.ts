@@ -21,7 +21,7 @@ const keyNameSchema = z
 // the two cannot drift. A body or response schema needs .meta({ id }), its name there.
 
 /** The longest grace period a rotation may ask for: 30 days. */
-export const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
+const MAX_GRACE_PERIOD_SECONDS = 30 * 24 * 3600;
 
 // Query strings arrive as text; a plain run of digits becomes a number and anything else is
 // left as it is, so that `?limit=abc` or `?limit=` fails as "expected number" instead of being

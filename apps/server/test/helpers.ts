@@ -7,7 +7,7 @@ import { createTestDatabase } from '@keyward/test-kit/pg-test-db';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 /** A store under test and how to dispose of it. */
-export interface StoreHandle {
+interface StoreHandle {
   store: ManagedKeyStore & { close?: () => Promise<void> };
   /** Another store on the same database (PostgreSQL only), for multi-instance tests. */
   reopen?: () => Promise<ManagedKeyStore & { close(): Promise<void> }>;

@@ -52,14 +52,14 @@ export function recordRegisteredRoutes(): RouteRecorder {
 }
 
 /** `METHOD /path` of each route, leaving out the HEAD that Fastify adds beside every GET. */
-export function servedOperations(routes: readonly RegisteredRoute[]): string[] {
+function servedOperations(routes: readonly RegisteredRoute[]): string[] {
   const gets = new Set(routes.filter((r) => r.method === 'GET').map((r) => r.path));
   const served = routes.filter((r) => !(r.method === 'HEAD' && gets.has(r.path))).map((r) => `${r.method} ${r.path}`);
   return [...new Set(served)].sort();
 }
 
 /** `METHOD /path` of each operation of an OpenAPI document. */
-export function documentedOperations(document: Record<string, unknown>): string[] {
+function documentedOperations(document: Record<string, unknown>): string[] {
   return Object.entries(document.paths as Record<string, object>)
     .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
     .sort();

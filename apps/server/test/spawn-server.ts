@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root: main.ts must work when run from there. */
-export const repoRoot = join(here, '..', '..', '..');
+const repoRoot = join(here, '..', '..', '..');
 /** The built entry point the tests run, as `pnpm start` does. */
-export const mainJs = join(repoRoot, 'apps', 'server', 'dist', 'main.js');
+const mainJs = join(repoRoot, 'apps', 'server', 'dist', 'main.js');
 
 /** Fails with a clear message when the server has not been built. */
-export function assertBuilt(): void {
+function assertBuilt(): void {
   if (!existsSync(mainJs)) {
     throw new Error(`${mainJs} is missing: run \`pnpm --filter @keyward/server build\` first`);
   }
@@ -29,7 +29,7 @@ export interface SpawnedServer {
  * The environment for a child server: only what the test gives, plus PATH, so that a
  * DATABASE_URL or NODE_ENV of the test runner cannot leak into it.
  */
-export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
 }
 

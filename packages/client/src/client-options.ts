@@ -106,7 +106,7 @@ function checkDuration(option: string, value: unknown, allowZero: boolean): numb
  * Parses and checks a base URL: http or https, no credentials, query or fragment. `source` is
  * what the messages call it: `options.baseUrl`, or `KEYWARD_BASE_URL` when it came from there.
  */
-export function parseBaseUrl(value: unknown, source = 'options.baseUrl'): URL {
+function parseBaseUrl(value: unknown, source = 'options.baseUrl'): URL {
   if (typeof value !== 'string' && !(value instanceof URL)) fail(source, 'a string or URL', value);
   let url: URL;
   try {

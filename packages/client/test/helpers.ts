@@ -51,7 +51,7 @@ export const CAMEL_KEY = {
 export const JSON_HEADERS = { 'content-type': 'application/json', 'x-request-id': 'req_test' };
 
 /** A request as the mock saw it. */
-export interface Seen {
+interface Seen {
   method: string;
   path: string;
   headers: Record<string, string>;

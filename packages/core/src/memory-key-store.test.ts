@@ -541,6 +541,14 @@ describe('MemoryKeyStore.fromConfig', () => {
     expect(() => MemoryKeyStore.fromConfig(null)).toThrow(/Invalid key config/);
   });
 
+  it("refuses a devKey that is not a boolean: 'false' must not turn the public key on", () => {
+    for (const devKey of ['false', 'true', 1, 0, null]) {
+      expect(() => MemoryKeyStore.fromConfig({ keys: [] }, { devKey } as never)).toThrow(
+        '@keyward/core: MemoryKeyStore.fromConfig: options.devKey must be true or false',
+      );
+    }
+  });
+
   it('adds the development key only when asked', async () => {
     const plain = createAuthenticator({ store: MemoryKeyStore.fromConfig({ keys: [] }) });
     const refused = await plain.authenticate({ 'x-api-key': DEV_API_KEY });

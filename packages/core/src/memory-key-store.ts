@@ -79,7 +79,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
   constructor(options: MemoryKeyStoreOptions = {}) {
     assertKnownOptions(options, ['now'], '@keyward/core: MemoryKeyStore');
     if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new TypeError('@keyward/core: MemoryKeyStore options.now must be a function returning a Date');
+      throw new TypeError('@keyward/core: MemoryKeyStore: options.now must be a function returning a Date');
     }
     this.#now = options.now ?? (() => new Date());
   }
@@ -93,6 +93,11 @@ export class MemoryKeyStore implements ManagedKeyStore {
    */
   static fromConfig(config: unknown, options: FromConfigOptions = {}): MemoryKeyStore {
     assertKnownOptions(options, ['now', 'devKey'], '@keyward/core: MemoryKeyStore.fromConfig');
+    // Only `true` turns the public key on: a truthy string such as 'false' from an environment
+    // variable must not.
+    if (options.devKey !== undefined && typeof options.devKey !== 'boolean') {
+      throw new TypeError('@keyward/core: MemoryKeyStore.fromConfig: options.devKey must be true or false');
+    }
     if (options.devKey && !isDevKeyAllowed()) {
       throw new TypeError(
         '@keyward/core: MemoryKeyStore.fromConfig: the development key (DEV_API_KEY) is public and cannot be enabled when NODE_ENV is production',

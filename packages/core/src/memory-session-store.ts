@@ -28,7 +28,7 @@ export class MemorySessionStore implements ManagedSessionStore {
   constructor(options: MemorySessionStoreOptions = {}) {
     assertKnownOptions(options, ['now'], '@keyward/core: MemorySessionStore');
     if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new TypeError('@keyward/core: MemorySessionStore options.now must be a function returning a Date');
+      throw new TypeError('@keyward/core: MemorySessionStore: options.now must be a function returning a Date');
     }
     this.#now = options.now ?? (() => new Date());
   }

@@ -36,7 +36,7 @@ export class MemoryWebhookStore implements ManagedWebhookStore {
   constructor(options: MemoryWebhookStoreOptions = {}) {
     assertKnownOptions(options, ['now'], '@keyward/core: MemoryWebhookStore');
     if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new TypeError('@keyward/core: MemoryWebhookStore options.now must be a function returning a Date');
+      throw new TypeError('@keyward/core: MemoryWebhookStore: options.now must be a function returning a Date');
     }
     this.#now = options.now ?? (() => new Date());
   }

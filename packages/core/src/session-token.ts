@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** What every portal session token starts with, so it can never be mistaken for an API key. */
-export const SESSION_TOKEN_PREFIX = 'kws_';
+const SESSION_TOKEN_PREFIX = 'kws_';
 
 // `kws_` and 32 random bytes in base64url (43 characters, no padding).
 const SESSION_TOKEN_PATTERN = /^kws_[A-Za-z0-9_-]{43}$/;

@@ -9,7 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'create_api_keys', statements: MIGRATION_1 }];
+const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'create_api_keys', statements: MIGRATION_1 }];
 
 /**
  * Applies the migrations not yet applied, in one transaction under a transaction-scoped

@@ -6,7 +6,7 @@
 export const CHANGES_CHANNEL = 'keyward_key_changes';
 
 /** The table of keys. */
-export const KEYS_TABLE = 'keyward_api_keys';
+const KEYS_TABLE = 'keyward_api_keys';
 
 const COLUMNS =
   'id, hash, name, type, display_id, tenant_id, environment_id, user_id, scopes, active, expires_at, last_used_at, created_at, updated_at';
