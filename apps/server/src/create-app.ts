@@ -7,7 +7,7 @@ import {
   type KeyConfig,
   MemoryKeyStore,
 } from '@keyward/core';
-import { type ApiKeyGuardOptions, assertKnownOptions, toErrorResponse } from '@keyward/core/adapter';
+import { type ApiKeyGuardOptions, assertKnownOptions } from '@keyward/core/adapter';
 import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
 import Fastify, {
   type FastifyError,
@@ -98,15 +98,14 @@ function toApiError(err: FastifyError): ApiKeyError {
   return new ApiKeyError('internal_error', { cause: err });
 }
 
-// A body over the route's limit is 413, the status HTTP has for it, in keyward's error body.
-// Core has no code of status 413 yet, so the body says validation_error and only the status
-// differs from core's rendering; the message names the limit, which is the caller's to respect.
+// A body over the route's limit is 413 payload_too_large; the message names the limit, which
+// is the caller's to respect.
 function sendBodyTooLarge(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const limit = request.routeOptions.bodyLimit ?? JSON_BODY_LIMIT;
-  const { headers, body } = toErrorResponse(
-    new ApiKeyError('validation_error', { message: `body: larger than the limit of ${limit} bytes` }),
+  return sendApiKeyError(
+    reply,
+    new ApiKeyError('payload_too_large', { message: `body: larger than the limit of ${limit} bytes` }),
   );
-  return reply.code(413).headers(headers).send(body);
 }
 
 /**

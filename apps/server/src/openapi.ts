@@ -63,7 +63,7 @@ function errorResponses(operation: Operation): Record<string, JsonObject> {
   Object.assign(errors, credentialErrors(operation));
   if (body !== undefined) {
     const limit = 'raw' in body ? body.limit : JSON_BODY_LIMIT;
-    errors['413'] = errorResponse(`validation_error: the body is larger than ${limit} bytes`);
+    errors['413'] = errorResponse(`payload_too_large: the body is larger than ${limit} bytes`);
   }
   for (const [status, description] of Object.entries(operation.errors ?? {})) {
     errors[status] = errorResponse(description);

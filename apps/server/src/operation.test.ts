@@ -83,7 +83,7 @@ describe('buildOpenApiDocument', () => {
     expect(Object.keys(doc.paths)).toEqual(['/v1/things']);
     const op = doc.paths['/v1/things']?.put;
     expect(op.requestBody).toEqual({ required: true, description: 'The bytes', content: { '*/*': { schema: {} } } });
-    expect(op.responses['413'].description).toBe('validation_error: the body is larger than 1000 bytes');
+    expect(op.responses['413'].description).toBe('payload_too_large: the body is larger than 1000 bytes');
     // Bytes are not validated, so no 400 is promised.
     expect(op.responses['400']).toBeUndefined();
   });

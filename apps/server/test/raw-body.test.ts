@@ -96,7 +96,7 @@ describe('an operation with a raw body', () => {
 
   it("answers a body over its limit 413 in keyward's error body, without calling the handler", async () => {
     const tooLarge = {
-      error: { code: 'validation_error', message: `body: larger than the limit of ${RAW_LIMIT} bytes` },
+      error: { code: 'payload_too_large', message: `body: larger than the limit of ${RAW_LIMIT} bytes` },
     };
     // Announced by Content-Length, and streamed without one, which only counting the bytes as
     // they arrive can catch.
@@ -129,7 +129,7 @@ describe('an operation with a raw body', () => {
     const big = await create(JSON.stringify({ name: 'x'.repeat(JSON_BODY_LIMIT) }));
     expect(big.statusCode).toBe(413);
     expect(body(big)).toEqual({
-      error: { code: 'validation_error', message: `body: larger than the limit of ${JSON_BODY_LIMIT} bytes` },
+      error: { code: 'payload_too_large', message: `body: larger than the limit of ${JSON_BODY_LIMIT} bytes` },
     });
   });
 
