@@ -1,5 +1,5 @@
-import { runAdapterCases } from './adapter-cases.js';
-import { runAdapterProperties } from './adapter-properties.js';
+import { runAdapterCases } from '@keyward/test-kit/adapter-cases';
+import { runAdapterProperties } from '@keyward/test-kit/adapter-properties';
 import { createExpressHarness } from './harness.js';
 
 runAdapterCases('@keyward/express', createExpressHarness);

@@ -1,7 +1,7 @@
+import type { AdapterFactory } from '@keyward/test-kit/adapter-cases';
+import { serveHarness } from '@keyward/test-kit/serve-harness';
 import express, { type Express, type Request, type Response } from 'express';
 import { apiKeyAuth, requireScopes } from '../src/index.js';
-import type { AdapterFactory } from './adapter-cases.js';
-import { serveHarness } from './serve-harness.js';
 
 /**
  * The shared harness on Express, driven through supertest over one listening server. `create`

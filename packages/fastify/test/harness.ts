@@ -1,5 +1,5 @@
+import type { AdapterFactory } from '@keyward/test-kit/adapter-cases';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import type { AdapterFactory } from '../../express/test/adapter-cases.js';
 import { apiKeyAuth, requireScopes } from '../src/index.js';
 
 /** The shared harness on Fastify, driven through `app.inject()`. */

@@ -1,7 +1,7 @@
+import type { AdapterFactory } from '@keyward/test-kit/adapter-cases';
+import { serveHarness } from '@keyward/test-kit/serve-harness';
 import Router from '@koa/router';
 import Koa, { type ParameterizedContext } from 'koa';
-import type { AdapterFactory } from '../../express/test/adapter-cases.js';
-import { serveHarness } from '../../express/test/serve-harness.js';
 import { type ApiKeyState, apiKeyAuth, requireScopes } from '../src/index.js';
 
 /**
