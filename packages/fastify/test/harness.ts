@@ -1,19 +1,23 @@
-import type { AdapterFactory } from '@keyward/test-kit/adapter-cases';
+import type { AdapterFactory, HarnessConfig } from '@keyward/test-kit/adapter-cases';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { apiKeyAuth, requireScopes } from '../src/index.js';
+import { type ApiKeyErrorHandler, apiKeyAuth, requireScopes } from '../src/index.js';
 
 /** The shared harness on Fastify, driven through `app.inject()`. */
-export const createFastifyHarness: AdapterFactory = async ({ customOnError, ...options }) => {
-  let runs = 0;
+export const createFastifyHarness: AdapterFactory = async ({ onError, ...options }) => {
+  const counts = { handlerRuns: 0, onErrorRuns: 0 };
+  const handlers: Record<NonNullable<HarnessConfig['onError']>, ApiKeyErrorHandler> = {
+    custom: (err, _request, reply) => {
+      counts.onErrorRuns += 1;
+      return reply.code(418).send({ custom: err.code });
+    },
+    nothing: () => {
+      counts.onErrorRuns += 1;
+    },
+  };
   const app = Fastify({ trustProxy: true });
-  await app.register(apiKeyAuth, {
-    ...options,
-    ...(customOnError && {
-      onError: (err, _request, reply) => reply.code(418).send({ custom: err.code }),
-    }),
-  });
+  await app.register(apiKeyAuth, { ...options, ...(onError && { onError: handlers[onError] }) });
   const handler = async (request: FastifyRequest, _reply: FastifyReply) => {
-    runs += 1;
+    counts.handlerRuns += 1;
     return { apiKey: request.apiKey };
   };
   app.get('/protected', handler);
@@ -22,7 +26,10 @@ export const createFastifyHarness: AdapterFactory = async ({ customOnError, ...o
   await app.ready();
   return {
     get handlerRuns() {
-      return runs;
+      return counts.handlerRuns;
+    },
+    get onErrorRuns() {
+      return counts.onErrorRuns;
     },
     async send({ path, headers = {} }) {
       const response = await app.inject({ method: 'GET', url: path, headers });

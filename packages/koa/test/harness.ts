@@ -1,21 +1,31 @@
-import type { AdapterFactory } from '@keyward/test-kit/adapter-cases';
+import type { AdapterFactory, HarnessConfig } from '@keyward/test-kit/adapter-cases';
 import { serveHarness } from '@keyward/test-kit/serve-harness';
 import Router from '@koa/router';
 import Koa, { type ParameterizedContext } from 'koa';
-import { type ApiKeyState, apiKeyAuth, requireScopes } from '../src/index.js';
+import { type ApiKeyErrorHandler, type ApiKeyState, apiKeyAuth, requireScopes } from '../src/index.js';
 
 /**
  * The shared harness on Koa, driven through supertest over one listening `app.callback()`
  * server. `KoaClass` is Koa 3 by default, Koa 2 (the `koa2` alias) to prove the peer range.
  */
 export function koaHarness(KoaClass: typeof Koa = Koa): AdapterFactory {
-  return async ({ customOnError, ...options }) => {
-    let runs = 0;
+  return async ({ onError, ...options }) => {
+    const counts = { handlerRuns: 0, onErrorRuns: 0 };
     const app = new KoaClass<ApiKeyState>();
     app.proxy = true;
     const handler = (ctx: ParameterizedContext<ApiKeyState>) => {
-      runs += 1;
+      counts.handlerRuns += 1;
       ctx.body = { apiKey: ctx.state.apiKey ?? null };
+    };
+    const handlers: Record<NonNullable<HarnessConfig['onError']>, ApiKeyErrorHandler> = {
+      custom: (err, ctx) => {
+        counts.onErrorRuns += 1;
+        ctx.status = 418;
+        ctx.body = { custom: err.code };
+      },
+      nothing: () => {
+        counts.onErrorRuns += 1;
+      },
     };
     // Routed before the middleware: the Koa way to leave a route open.
     const open = new Router<ApiKeyState>().get('/public', handler);
@@ -23,19 +33,9 @@ export function koaHarness(KoaClass: typeof Koa = Koa): AdapterFactory {
       .get('/protected', handler)
       .get('/scoped', requireScopes('keys:write'), handler);
     app.use(open.routes());
-    app.use(
-      apiKeyAuth({
-        ...options,
-        ...(customOnError && {
-          onError: (err, ctx) => {
-            ctx.status = 418;
-            ctx.body = { custom: err.code };
-          },
-        }),
-      }),
-    );
+    app.use(apiKeyAuth({ ...options, ...(onError && { onError: handlers[onError] }) }));
     app.use(guarded.routes());
-    return serveHarness(app.callback(), () => runs);
+    return serveHarness(app.callback(), counts);
   };
 }
 

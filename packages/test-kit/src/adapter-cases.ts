@@ -4,10 +4,14 @@ import { type ApiKeyContext, generateApiKey, type KeyStore, MemoryKeyStore } fro
 import type { ApiKeyGuardOptions } from '@keyward/core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-/** What the table configures; each harness adds its framework's `onError` when `customOnError` is set. */
+/** What the table configures: core's guard options, plus which `onError` the harness installs. */
 export interface HarnessConfig extends ApiKeyGuardOptions {
-  /** Install an onError that answers 418 `{"custom":"<code>"}`. */
-  customOnError?: boolean;
+  /**
+   * `'custom'`: an onError that answers 418 `{"custom":"<code>"}`. `'nothing'`: an onError that
+   * neither answers nor passes the request on (as one that only logs), which must fail closed.
+   * Either way the harness counts its calls in {@link Harness.onErrorRuns}.
+   */
+  onError?: 'custom' | 'nothing';
 }
 
 /** A request as the table describes it; `x-forwarded-for` sets the client address (trust proxy is on). */
@@ -32,7 +36,15 @@ export interface Harness {
   send(request: CaseRequest): Promise<CaseResponse>;
   /** How many times the shared route handler ran. */
   readonly handlerRuns: number;
+  /** How many times the configured `onError` ran. */
+  readonly onErrorRuns: number;
   close(): Promise<void>;
+}
+
+/** What a harness counts, as {@link Harness} reports it. */
+export interface HarnessCounts {
+  handlerRuns: number;
+  onErrorRuns: number;
 }
 
 export type AdapterFactory = (config: HarnessConfig) => Promise<Harness>;
@@ -111,6 +123,8 @@ export interface AdapterCase {
   status: number;
   body: (f: Fixture) => string;
   handlerRuns: boolean;
+  /** Whether the configured `onError` runs (once) for this request. */
+  onErrorRuns?: boolean;
   retryAfter?: boolean;
 }
 
@@ -371,19 +385,40 @@ export const ADAPTER_CASES: AdapterCase[] = [
   },
   {
     name: 'custom onError',
-    config: () => ({ customOnError: true }),
+    config: () => ({ onError: 'custom' }),
     request: (f) => ({ path: '/protected', headers: key(f.keys.inactive) }),
     status: 418,
     body: () => '{"custom":"inactive_api_key"}',
     handlerRuns: false,
+    onErrorRuns: true,
   },
   {
     name: 'custom onError is not called for a valid key',
-    config: () => ({ customOnError: true }),
+    config: () => ({ onError: 'custom' }),
     request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
     status: 200,
     body: (f) => ok(f.contexts.valid),
     handlerRuns: true,
+  },
+  {
+    // An onError that only logs must not hang the request or open the route: the standard
+    // refusal goes out once it has settled.
+    name: 'onError does nothing',
+    config: () => ({ onError: 'nothing' }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.inactive) }),
+    status: 403,
+    body: () => BODIES.inactive,
+    handlerRuns: false,
+    onErrorRuns: true,
+  },
+  {
+    name: 'onError does nothing, with no key',
+    config: () => ({ onError: 'nothing' }),
+    request: () => ({ path: '/protected' }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: false,
+    onErrorRuns: true,
   },
 ];
 
@@ -403,6 +438,7 @@ export function runAdapterCases(adapter: string, factory: AdapterFactory): void 
             expect((await harness.send(request)).status).toBe(401);
           }
           const runsBefore = harness.handlerRuns;
+          const onErrorRunsBefore = harness.onErrorRuns;
           const response = await harness.send(row.request(fixture));
           expect(response.status).toBe(row.status);
           expect(response.body).toBe(row.body(fixture));
@@ -412,6 +448,7 @@ export function runAdapterCases(adapter: string, factory: AdapterFactory): void 
             expect(response.headers['content-type']).toBe(ERROR_CONTENT_TYPE);
           }
           expect(harness.handlerRuns - runsBefore).toBe(row.handlerRuns ? 1 : 0);
+          expect(harness.onErrorRuns - onErrorRunsBefore).toBe(row.onErrorRuns ? 1 : 0);
           if (row.retryAfter) {
             const seconds = Number(response.headers['retry-after']);
             expect(Number.isInteger(seconds) && seconds >= 1 && seconds <= 60).toBe(true);
