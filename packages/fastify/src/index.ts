@@ -15,8 +15,9 @@ declare module 'fastify' {
   }
 }
 
-export type { ApiKeyContext, ApiKeyError, ErrorCode } from '@keyward/core';
-export { isApiKeyError } from '@keyward/core';
+export type { ApiKeyContext, ErrorCode } from '@keyward/core';
+// Values, not types only: a route throws `new ApiKeyError('not_found')` without importing core.
+export { ApiKeyError, isApiKeyError } from '@keyward/core';
 export { getApiKey } from './get-api-key.js';
 export { type ApiKeyAuthOptions, type ApiKeyErrorHandler, apiKeyAuth } from './plugin.js';
 export { requireScopes } from './require-scopes.js';

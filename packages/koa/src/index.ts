@@ -1,7 +1,8 @@
 // The public surface of @keyward/koa. Typing goes through the middleware's return type,
 // Middleware<ApiKeyState>, so there is no global augmentation to keep.
-export type { ApiKeyContext, ApiKeyError, ErrorCode } from '@keyward/core';
-export { isApiKeyError } from '@keyward/core';
+export type { ApiKeyContext, ErrorCode } from '@keyward/core';
+// Values, not types only: a route throws `new ApiKeyError('not_found')` without importing core.
+export { ApiKeyError, isApiKeyError } from '@keyward/core';
 export {
   type ApiKeyAuthOptions,
   type ApiKeyErrorHandler,
