@@ -10,12 +10,12 @@ const CALLER = '@keyward/express';
  * error on with `next(err)`, or, deliberately, let the request through with `next()`. Doing
  * none of these by the time it settles sends the standard response.
  */
-export type ApiKeyErrorHandler = (error: ApiKeyError, req: Request, res: Response, next: NextFunction) => unknown;
+export type OnApiKeyError = (error: ApiKeyError, req: Request, res: Response, next: NextFunction) => unknown;
 
 /** Options of {@link apiKeyAuth}: core's guard options plus `onError`. */
 export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
   /** Called instead of the standard response when a request is refused. */
-  onError?: ApiKeyErrorHandler;
+  onError?: OnApiKeyError;
 }
 
 /**

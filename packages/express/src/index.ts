@@ -14,6 +14,6 @@ declare global {
 export type { ApiKeyContext, ErrorCode } from '@keyward/core';
 // Values, not types only: a route throws `new ApiKeyError('not_found')` without importing core.
 export { ApiKeyError, isApiKeyError } from '@keyward/core';
-export { type ApiKeyAuthOptions, type ApiKeyErrorHandler, apiKeyAuth } from './api-key-auth.js';
+export { type ApiKeyAuthOptions, apiKeyAuth, type OnApiKeyError } from './api-key-auth.js';
 export { getApiKey } from './get-api-key.js';
 export { requireScopes } from './require-scopes.js';

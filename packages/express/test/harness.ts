@@ -1,7 +1,7 @@
 import type { AdapterFactory, HarnessConfig } from '@keyward/test-kit/adapter-cases';
 import { serveHarness } from '@keyward/test-kit/serve-harness';
 import express, { type Express, type Request, type Response } from 'express';
-import { type ApiKeyErrorHandler, apiKeyAuth, requireScopes } from '../src/index.js';
+import { apiKeyAuth, type OnApiKeyError, requireScopes } from '../src/index.js';
 
 /**
  * The shared harness on Express, driven through supertest over one listening server. `create`
@@ -16,7 +16,7 @@ export function expressHarness(create: () => Express = express): AdapterFactory 
       counts.handlerRuns += 1;
       res.json({ apiKey: req.apiKey ?? null });
     };
-    const handlers: Record<NonNullable<HarnessConfig['onError']>, ApiKeyErrorHandler> = {
+    const handlers: Record<NonNullable<HarnessConfig['onError']>, OnApiKeyError> = {
       custom: (err, _req, res) => {
         counts.onErrorRuns += 1;
         res.status(418).json({ custom: err.code });

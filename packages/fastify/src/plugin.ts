@@ -9,7 +9,7 @@ const CALLER = '@keyward/fastify';
 const DEFAULT_ROUTE: ResolvedRouteConfig = { auth: 'apiKey', scopes: [] };
 
 /** Renders a refusal yourself: send a reply, or throw to use Fastify's error handler. */
-export type ApiKeyErrorHandler = (error: ApiKeyError, request: FastifyRequest, reply: FastifyReply) => unknown;
+export type OnApiKeyError = (error: ApiKeyError, request: FastifyRequest, reply: FastifyReply) => unknown;
 
 /** Options of the {@link apiKeyAuth} plugin: core's guard options plus `onError`. */
 export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
@@ -17,7 +17,7 @@ export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
    * Called instead of the standard response when a request is refused. If it neither sends a
    * reply nor throws, the standard response is sent anyway: a forgetful handler fails closed.
    */
-  onError?: ApiKeyErrorHandler;
+  onError?: OnApiKeyError;
 }
 
 const plugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (fastify, options) => {

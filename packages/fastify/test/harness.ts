@@ -1,11 +1,11 @@
 import type { AdapterFactory, HarnessConfig } from '@keyward/test-kit/adapter-cases';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { type ApiKeyErrorHandler, apiKeyAuth, requireScopes } from '../src/index.js';
+import { apiKeyAuth, type OnApiKeyError, requireScopes } from '../src/index.js';
 
 /** The shared harness on Fastify, driven through `app.inject()`. */
 export const createFastifyHarness: AdapterFactory = async ({ onError, ...options }) => {
   const counts = { handlerRuns: 0, onErrorRuns: 0 };
-  const handlers: Record<NonNullable<HarnessConfig['onError']>, ApiKeyErrorHandler> = {
+  const handlers: Record<NonNullable<HarnessConfig['onError']>, OnApiKeyError> = {
     custom: (err, _request, reply) => {
       counts.onErrorRuns += 1;
       return reply.code(418).send({ custom: err.code });

@@ -5,9 +5,9 @@ export type { ApiKeyContext, ErrorCode } from '@keyward/core';
 export { ApiKeyError, isApiKeyError } from '@keyward/core';
 export {
   type ApiKeyAuthOptions,
-  type ApiKeyErrorHandler,
   type ApiKeyState,
   apiKeyAuth,
+  type OnApiKeyError,
 } from './api-key-auth.js';
 export { getApiKey } from './get-api-key.js';
 export { requireScopes } from './require-scopes.js';

@@ -2,7 +2,7 @@ import type { AdapterFactory, HarnessConfig } from '@keyward/test-kit/adapter-ca
 import { serveHarness } from '@keyward/test-kit/serve-harness';
 import Router from '@koa/router';
 import Koa, { type ParameterizedContext } from 'koa';
-import { type ApiKeyErrorHandler, type ApiKeyState, apiKeyAuth, requireScopes } from '../src/index.js';
+import { type ApiKeyState, apiKeyAuth, type OnApiKeyError, requireScopes } from '../src/index.js';
 
 /**
  * The shared harness on Koa, driven through supertest over one listening `app.callback()`
@@ -17,7 +17,7 @@ export function koaHarness(KoaClass: typeof Koa = Koa): AdapterFactory {
       counts.handlerRuns += 1;
       ctx.body = { apiKey: ctx.state.apiKey ?? null };
     };
-    const handlers: Record<NonNullable<HarnessConfig['onError']>, ApiKeyErrorHandler> = {
+    const handlers: Record<NonNullable<HarnessConfig['onError']>, OnApiKeyError> = {
       custom: (err, ctx) => {
         counts.onErrorRuns += 1;
         ctx.status = 418;

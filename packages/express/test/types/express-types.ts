@@ -1,12 +1,12 @@
 // Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
 // so it proves that the Request augmentation survives the .d.ts build. See ../types.test.ts.
 import type { ApiKeyContext, KeyStore } from '@keyward/core';
-import { type ApiKeyErrorHandler, apiKeyAuth, getApiKey, requireScopes } from '@keyward/express';
+import { apiKeyAuth, getApiKey, type OnApiKeyError, requireScopes } from '@keyward/express';
 import express from 'express';
 import { expectTypeOf } from 'vitest';
 
 declare const store: KeyStore;
-const onError: ApiKeyErrorHandler = (err, _req, res, next) => (err.code === 'missing_api_key' ? next() : res.end());
+const onError: OnApiKeyError = (err, _req, res, next) => (err.code === 'missing_api_key' ? next() : res.end());
 const app = express();
 app.use(apiKeyAuth({ store, optional: true, header: 'x-service-key', failureLimit: false, onError }));
 

@@ -1,13 +1,13 @@
 // Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
 // so it proves that Middleware<ApiKeyState> reaches users through the .d.ts build. See ../types.test.ts.
 import type { ApiKeyContext, KeyStore } from '@keyward/core';
-import { type ApiKeyErrorHandler, type ApiKeyState, apiKeyAuth, requireScopes } from '@keyward/koa';
+import { type ApiKeyState, apiKeyAuth, type OnApiKeyError, requireScopes } from '@keyward/koa';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import { expectTypeOf } from 'vitest';
 
 declare const store: KeyStore;
-const onError: ApiKeyErrorHandler = async (err, ctx, next) => {
+const onError: OnApiKeyError = async (err, ctx, next) => {
   if (err.code === 'missing_api_key') return next();
   ctx.status = err.status;
 };
