@@ -1,7 +1,14 @@
 import type { AdapterFactory, HarnessConfig } from '@keyward/test-kit/adapter-cases';
 import { serveHarness } from '@keyward/test-kit/serve-harness';
 import express, { type Express, type Request, type Response } from 'express';
-import { apiKeyAuth, type OnApiKeyError, requireScopes } from '../src/index.js';
+import {
+  ApiKeyError,
+  apiKeyAuth,
+  apiKeyErrorHandler,
+  getApiKey,
+  type OnApiKeyError,
+  requireScopes,
+} from '../src/index.js';
 
 /**
  * The shared harness on Express, driven through supertest over one listening server. `create`
@@ -30,6 +37,16 @@ export function expressHarness(create: () => Express = express): AdapterFactory 
     app.use(apiKeyAuth({ ...options, ...(onError && { onError: handlers[onError] }) }));
     app.get('/protected', handler);
     app.get('/scoped', requireScopes('keys:write'), handler);
+    app.get('/context', (req, res) => {
+      counts.handlerRuns += 1;
+      res.json({ apiKey: getApiKey(req) });
+    });
+    app.get('/throws', () => {
+      counts.handlerRuns += 1;
+      throw new ApiKeyError('not_found');
+    });
+    // Last, as error middleware goes.
+    app.use(apiKeyErrorHandler());
     return serveHarness(app, counts);
   };
 }

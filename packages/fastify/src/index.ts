@@ -18,6 +18,7 @@ declare module 'fastify' {
 export type { ApiKeyContext, ErrorCode } from '@keyward/core';
 // Values, not types only: a route throws `new ApiKeyError('not_found')` without importing core.
 export { ApiKeyError, isApiKeyError } from '@keyward/core';
+export { apiKeyErrorHandler } from './api-key-error-handler.js';
 export { getApiKey } from './get-api-key.js';
 export { type ApiKeyAuthOptions, apiKeyAuth, type OnApiKeyError } from './plugin.js';
 export { requireScopes } from './require-scopes.js';

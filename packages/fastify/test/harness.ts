@@ -1,6 +1,13 @@
 import type { AdapterFactory, HarnessConfig } from '@keyward/test-kit/adapter-cases';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { apiKeyAuth, type OnApiKeyError, requireScopes } from '../src/index.js';
+import {
+  ApiKeyError,
+  apiKeyAuth,
+  apiKeyErrorHandler,
+  getApiKey,
+  type OnApiKeyError,
+  requireScopes,
+} from '../src/index.js';
 
 /** The shared harness on Fastify, driven through `app.inject()`. */
 export const createFastifyHarness: AdapterFactory = async ({ onError, ...options }) => {
@@ -15,6 +22,7 @@ export const createFastifyHarness: AdapterFactory = async ({ onError, ...options
     },
   };
   const app = Fastify({ trustProxy: true });
+  app.setErrorHandler(apiKeyErrorHandler());
   await app.register(apiKeyAuth, { ...options, ...(onError && { onError: handlers[onError] }) });
   const handler = async (request: FastifyRequest, _reply: FastifyReply) => {
     counts.handlerRuns += 1;
@@ -23,6 +31,14 @@ export const createFastifyHarness: AdapterFactory = async ({ onError, ...options
   app.get('/protected', handler);
   app.get('/scoped', { preHandler: requireScopes('keys:write') }, handler);
   app.get('/public', { config: { keyward: { auth: 'none' } } }, handler);
+  app.get('/context', async (request) => {
+    counts.handlerRuns += 1;
+    return { apiKey: getApiKey(request) };
+  });
+  app.get('/throws', async () => {
+    counts.handlerRuns += 1;
+    throw new ApiKeyError('not_found');
+  });
   await app.ready();
   return {
     get handlerRuns() {

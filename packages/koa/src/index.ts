@@ -9,5 +9,7 @@ export {
   apiKeyAuth,
   type OnApiKeyError,
 } from './api-key-auth.js';
+export { apiKeyErrorHandler } from './api-key-error-handler.js';
 export { getApiKey } from './get-api-key.js';
 export { requireScopes } from './require-scopes.js';
+export { sendApiKeyError } from './send-api-key-error.js';

@@ -2,7 +2,15 @@ import type { AdapterFactory, HarnessConfig } from '@keyward/test-kit/adapter-ca
 import { serveHarness } from '@keyward/test-kit/serve-harness';
 import Router from '@koa/router';
 import Koa, { type ParameterizedContext } from 'koa';
-import { type ApiKeyState, apiKeyAuth, type OnApiKeyError, requireScopes } from '../src/index.js';
+import {
+  ApiKeyError,
+  type ApiKeyState,
+  apiKeyAuth,
+  apiKeyErrorHandler,
+  getApiKey,
+  type OnApiKeyError,
+  requireScopes,
+} from '../src/index.js';
 
 /**
  * The shared harness on Koa, driven through supertest over one listening `app.callback()`
@@ -31,7 +39,17 @@ export function koaHarness(KoaClass: typeof Koa = Koa): AdapterFactory {
     const open = new Router<ApiKeyState>().get('/public', handler);
     const guarded = new Router<ApiKeyState>()
       .get('/protected', handler)
-      .get('/scoped', requireScopes('keys:write'), handler);
+      .get('/scoped', requireScopes('keys:write'), handler)
+      .get('/context', (ctx) => {
+        counts.handlerRuns += 1;
+        ctx.body = { apiKey: getApiKey(ctx) };
+      })
+      .get('/throws', () => {
+        counts.handlerRuns += 1;
+        throw new ApiKeyError('not_found');
+      });
+    // First, so that it catches what everything after it throws.
+    app.use(apiKeyErrorHandler());
     app.use(open.routes());
     app.use(apiKeyAuth({ ...options, ...(onError && { onError: handlers[onError] }) }));
     app.use(guarded.routes());

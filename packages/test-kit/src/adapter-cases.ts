@@ -16,7 +16,7 @@ export interface HarnessConfig extends ApiKeyGuardOptions {
 
 /** A request as the table describes it; `x-forwarded-for` sets the client address (trust proxy is on). */
 export interface CaseRequest {
-  path: '/protected' | '/scoped' | '/public';
+  path: '/protected' | '/scoped' | '/public' | '/context' | '/throws';
   headers?: Record<string, string | string[]>;
 }
 
@@ -27,10 +27,13 @@ export interface CaseResponse {
 }
 
 /**
- * An app with three routes, all answering 200 `{"apiKey":<context or null>}` with one shared
- * handler: `/protected` behind apiKeyAuth(config), `/scoped` behind it and
- * requireScopes('keys:write'), `/public` outside it. Trust proxy on, so `x-forwarded-for` is
- * the client address.
+ * An app with five routes, each counted in `handlerRuns`. Three answer 200
+ * `{"apiKey":<context or null>}` with one shared handler: `/protected` behind
+ * apiKeyAuth(config), `/scoped` behind it and requireScopes('keys:write'), `/public` outside
+ * it. Two more, behind apiKeyAuth(config), leave the refusal to the adapter's
+ * `apiKeyErrorHandler()`: `/context` answers 200 `{"apiKey":getApiKey(…)}`, `/throws` throws
+ * the adapter's `new ApiKeyError('not_found')`. Trust proxy on, so `x-forwarded-for` is the
+ * client address.
  */
 export interface Harness {
   send(request: CaseRequest): Promise<CaseResponse>;
@@ -110,6 +113,7 @@ export const BODIES = {
   scope: errorBody('insufficient_scope', 'API key lacks the scope: keys:write'),
   tooMany: errorBody('too_many_requests', 'Too many failed authentication attempts'),
   unavailable: errorBody('auth_unavailable', 'Authentication is temporarily unavailable'),
+  notFound: errorBody('not_found', 'Not found'),
 } as const;
 
 export const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -382,6 +386,31 @@ export const ADAPTER_CASES: AdapterCase[] = [
     status: 401,
     body: () => BODIES.missing,
     handlerRuns: false,
+  },
+  {
+    // getApiKey's refusal is thrown, not sent: apiKeyErrorHandler() must render it exactly as
+    // the guard renders its own.
+    name: 'getApiKey refuses a keyless request behind an optional guard',
+    config: () => ({ optional: true }),
+    request: () => ({ path: '/context' }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: true,
+  },
+  {
+    name: 'getApiKey returns the context behind an optional guard',
+    config: () => ({ optional: true }),
+    request: (f) => ({ path: '/context', headers: key(f.keys.valid) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'an ApiKeyError thrown by a route',
+    request: (f) => ({ path: '/throws', headers: key(f.keys.valid) }),
+    status: 404,
+    body: () => BODIES.notFound,
+    handlerRuns: true,
   },
   {
     name: 'custom onError',
