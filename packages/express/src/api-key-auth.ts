@@ -1,9 +1,8 @@
 import type { ApiKeyError } from '@keyward/core';
 import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { CALLER } from './caller.js';
 import { sendApiKeyError } from './send-api-key-error.js';
-
-const CALLER = '@keyward/express';
 
 /**
  * Renders a refusal yourself, as an Express error handler would: answer with `res`, pass the

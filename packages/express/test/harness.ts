@@ -15,7 +15,7 @@ import {
  * makes the app: Express 5 by default, Express 4 (the `express4` alias) to prove the peer range.
  */
 export function expressHarness(create: () => Express = express): AdapterFactory {
-  return async ({ onError, ...options }) => {
+  return async ({ onError, routeScopes = ['keys:write'], ...options }) => {
     const counts = { handlerRuns: 0, onErrorRuns: 0 };
     const app = create();
     app.set('trust proxy', true);
@@ -36,7 +36,7 @@ export function expressHarness(create: () => Express = express): AdapterFactory 
     app.get('/public', handler);
     app.use(apiKeyAuth({ ...options, ...(onError && { onError: handlers[onError] }) }));
     app.get('/protected', handler);
-    app.get('/scoped', requireScopes('keys:write'), handler);
+    app.get('/scoped', requireScopes(...routeScopes), handler);
     app.get('/context', (req, res) => {
       counts.handlerRuns += 1;
       res.json({ apiKey: getApiKey(req) });

@@ -2,10 +2,10 @@ import { ApiKeyError } from '@keyward/core';
 import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { CALLER } from './caller.js';
 import { type ResolvedRouteConfig, resolveRouteConfig } from './route-config.js';
 import { sendApiKeyError } from './send-api-key-error.js';
 
-const CALLER = '@keyward/fastify';
 const DEFAULT_ROUTE: ResolvedRouteConfig = { auth: 'apiKey', scopes: [] };
 
 /** Renders a refusal yourself: send a reply, or throw to use Fastify's error handler. */

@@ -10,7 +10,7 @@ import {
 } from '../src/index.js';
 
 /** The shared harness on Fastify, driven through `app.inject()`. */
-export const createFastifyHarness: AdapterFactory = async ({ onError, ...options }) => {
+export const createFastifyHarness: AdapterFactory = async ({ onError, routeScopes = ['keys:write'], ...options }) => {
   const counts = { handlerRuns: 0, onErrorRuns: 0 };
   const handlers: Record<NonNullable<HarnessConfig['onError']>, OnApiKeyError> = {
     custom: (err, _request, reply) => {
@@ -22,24 +22,30 @@ export const createFastifyHarness: AdapterFactory = async ({ onError, ...options
     },
   };
   const app = Fastify({ trustProxy: true });
-  app.setErrorHandler(apiKeyErrorHandler());
-  await app.register(apiKeyAuth, { ...options, ...(onError && { onError: handlers[onError] }) });
-  const handler = async (request: FastifyRequest, _reply: FastifyReply) => {
-    counts.handlerRuns += 1;
-    return { apiKey: request.apiKey };
-  };
-  app.get('/protected', handler);
-  app.get('/scoped', { preHandler: requireScopes('keys:write') }, handler);
-  app.get('/public', { config: { keyward: { auth: 'none' } } }, handler);
-  app.get('/context', async (request) => {
-    counts.handlerRuns += 1;
-    return { apiKey: getApiKey(request) };
-  });
-  app.get('/throws', async () => {
-    counts.handlerRuns += 1;
-    throw new ApiKeyError('not_found');
-  });
-  await app.ready();
+  try {
+    app.setErrorHandler(apiKeyErrorHandler());
+    await app.register(apiKeyAuth, { ...options, ...(onError && { onError: handlers[onError] }) });
+    const handler = async (request: FastifyRequest, _reply: FastifyReply) => {
+      counts.handlerRuns += 1;
+      return { apiKey: request.apiKey };
+    };
+    app.get('/protected', handler);
+    app.get('/scoped', { preHandler: requireScopes(...routeScopes) }, handler);
+    app.get('/public', { config: { keyward: { auth: 'none' } } }, handler);
+    app.get('/context', async (request) => {
+      counts.handlerRuns += 1;
+      return { apiKey: getApiKey(request) };
+    });
+    app.get('/throws', async () => {
+      counts.handlerRuns += 1;
+      throw new ApiKeyError('not_found');
+    });
+    await app.ready();
+  } catch (err) {
+    // A setup the adapter refuses must not leave the app (and its store listener) behind.
+    await app.close().catch(() => {});
+    throw err;
+  }
   return {
     get handlerRuns() {
       return counts.handlerRuns;

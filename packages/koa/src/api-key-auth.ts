@@ -1,9 +1,8 @@
 import type { ApiKeyContext, ApiKeyError } from '@keyward/core';
 import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
+import { CALLER } from './caller.js';
 import { sendApiKeyError } from './send-api-key-error.js';
-
-const CALLER = '@keyward/koa';
 
 /** What {@link apiKeyAuth} adds to `ctx.state`. */
 export interface ApiKeyState {

@@ -17,7 +17,7 @@ import {
  * server. `KoaClass` is Koa 3 by default, Koa 2 (the `koa2` alias) to prove the peer range.
  */
 export function koaHarness(KoaClass: typeof Koa = Koa): AdapterFactory {
-  return async ({ onError, ...options }) => {
+  return async ({ onError, routeScopes = ['keys:write'], ...options }) => {
     const counts = { handlerRuns: 0, onErrorRuns: 0 };
     const app = new KoaClass<ApiKeyState>();
     app.proxy = true;
@@ -39,7 +39,7 @@ export function koaHarness(KoaClass: typeof Koa = Koa): AdapterFactory {
     const open = new Router<ApiKeyState>().get('/public', handler);
     const guarded = new Router<ApiKeyState>()
       .get('/protected', handler)
-      .get('/scoped', requireScopes('keys:write'), handler)
+      .get('/scoped', requireScopes(...routeScopes), handler)
       .get('/context', (ctx) => {
         counts.handlerRuns += 1;
         ctx.body = { apiKey: getApiKey(ctx) };

@@ -1,5 +1,6 @@
 // One table of cases that every adapter (Express, Fastify, Koa) must pass byte for byte. Each
 // adapter's test builds a small app through an AdapterFactory and hands it to runAdapterCases.
+// See this package's README for how to run it against another adapter.
 import { type ApiKeyContext, generateApiKey, type KeyStore, MemoryKeyStore } from '@keyward/core';
 import type { ApiKeyGuardOptions } from '@keyward/core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ export interface HarnessConfig extends ApiKeyGuardOptions {
    * Either way the harness counts its calls in {@link Harness.onErrorRuns}.
    */
   onError?: 'custom' | 'nothing';
+  /** What the `/scoped` route passes to the adapter's `requireScopes`. Default `['keys:write']`. */
+  routeScopes?: string[];
 }
 
 /** A request as the table describes it; `x-forwarded-for` sets the client address (trust proxy is on). */
@@ -50,7 +53,20 @@ export interface HarnessCounts {
   onErrorRuns: number;
 }
 
+/**
+ * Builds a fresh app for one row. It must reject (with the adapter's own error) when the adapter
+ * refuses the config at setup, as the table's setup rows expect.
+ */
 export type AdapterFactory = (config: HarnessConfig) => Promise<Harness>;
+
+/** The adapter a run of the table is about. */
+export interface AdapterUnderTest {
+  /** The package name every setup error of the adapter starts with, e.g. `@keyward/express`. */
+  packageName: string;
+  /** The framework it runs on in this run, for the test names, e.g. `Express 4`. */
+  framework: string;
+  createHarness: AdapterFactory;
+}
 
 export interface Fixture {
   store: MemoryKeyStore;
@@ -451,9 +467,67 @@ export const ADAPTER_CASES: AdapterCase[] = [
   },
 ];
 
-/** Runs every row of {@link ADAPTER_CASES} against one adapter, each on a fresh app. */
-export function runAdapterCases(adapter: string, factory: AdapterFactory): void {
-  describe(`${adapter}: the shared adapter cases`, () => {
+/** A configuration the adapter must refuse at setup, and the exact message it must give. */
+export interface SetupCase {
+  name: string;
+  /** Given to the harness beside the fixture's store; may hold names no option has. */
+  config: Record<string, unknown>;
+  message: (packageName: string) => string;
+}
+
+const KNOWN_OPTIONS = 'store, authenticator, header, environmentHeader, cache, optional, scopes, failureLimit, onError';
+
+export const SETUP_CASES: SetupCase[] = [
+  {
+    // A typo must not turn a restriction off without a word.
+    name: 'an unknown option is refused, naming the nearest one',
+    config: { scope: ['admin'] },
+    message: (p) => `${p}: options.scope is not an option (did you mean options.scopes?)`,
+  },
+  {
+    name: "a misspelt onError is refused: the adapter's own options are checked too",
+    config: { onErorr: () => {} },
+    message: (p) => `${p}: options.onErorr is not an option (did you mean options.onError?)`,
+  },
+  {
+    name: 'an unknown option near no other is refused, listing the known ones',
+    config: { tenant: 't_1' },
+    message: (p) => `${p}: options.tenant is not an option; known: ${KNOWN_OPTIONS}`,
+  },
+  {
+    name: 'requireScopes refuses a bad scope, naming the package and the function',
+    config: { routeScopes: ['two words'] },
+    message: (p) => `${p}: requireScopes: scopes must be an array of non-empty scope strings`,
+  },
+];
+
+/**
+ * Runs every row of {@link SETUP_CASES} and {@link ADAPTER_CASES} against one adapter, each on a
+ * fresh app.
+ *
+ * @example
+ * runAdapterCases({ packageName: '@keyward/koa', framework: 'Koa 3', createHarness: koaHarness() });
+ */
+export function runAdapterCases(adapter: AdapterUnderTest): void {
+  const { packageName, framework, createHarness } = adapter;
+  describe(`${packageName} on ${framework}: setup`, () => {
+    for (const row of SETUP_CASES) {
+      it(row.name, async () => {
+        const config = { store: new MemoryKeyStore(), ...row.config } as HarnessConfig;
+        const error = await createHarness(config).then(
+          async (harness) => {
+            await harness.close();
+            return undefined;
+          },
+          (err: unknown) => err,
+        );
+        expect(error).toBeInstanceOf(TypeError);
+        expect((error as Error).message).toBe(row.message(packageName));
+      });
+    }
+  });
+
+  describe(`${packageName} on ${framework}: the shared adapter cases`, () => {
     let fixture: Fixture;
     beforeAll(async () => {
       fixture = await createFixture();
@@ -461,7 +535,7 @@ export function runAdapterCases(adapter: string, factory: AdapterFactory): void 
 
     for (const row of ADAPTER_CASES) {
       it(row.name, async () => {
-        const harness = await factory({ store: fixture.store, ...row.config?.(fixture) });
+        const harness = await createHarness({ store: fixture.store, ...row.config?.(fixture) });
         try {
           for (const request of row.before?.(fixture) ?? []) {
             expect((await harness.send(request)).status).toBe(401);
