@@ -23,6 +23,7 @@ export interface CaseRequest {
   headers?: Record<string, string | string[]>;
 }
 
+/** What a harness hands back: the status, the headers as Node reports them, the body as text. */
 export interface CaseResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -68,6 +69,7 @@ export interface AdapterUnderTest {
   createHarness: AdapterFactory;
 }
 
+/** The keys (plaintext, for the requests only) and contexts the rows use, in one memory store. */
 export interface Fixture {
   store: MemoryKeyStore;
   keys: { valid: string; admin: string; inactive: string; expired: string; revoked: string; unknown: string };
@@ -81,6 +83,7 @@ export const throwingStore: KeyStore = {
   },
 };
 
+/** Creates the {@link Fixture}: valid, admin, inactive, expired and revoked keys, and an unknown one. */
 export async function createFixture(): Promise<Fixture> {
   const store = new MemoryKeyStore();
   const base = { tenantId: 't_1', environmentId: 'prod', userId: 'u_1' };
@@ -132,8 +135,10 @@ export const BODIES = {
   notFound: errorBody('not_found', 'Not found'),
 } as const;
 
+/** The `Content-Type` of every refusal. */
 export const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/** One row: the config, the request (after `before`), and exactly what must come back. */
 export interface AdapterCase {
   name: string;
   config?: (f: Fixture) => Partial<HarnessConfig>;
@@ -156,6 +161,7 @@ const fails = (n: number, address: string): CaseRequest[] =>
     headers: key('0'.repeat(64), { 'x-forwarded-for': address }),
   }));
 
+/** The request rows every adapter must pass, byte for byte. */
 export const ADAPTER_CASES: AdapterCase[] = [
   {
     name: 'no header',
@@ -477,6 +483,7 @@ export interface SetupCase {
 
 const KNOWN_OPTIONS = 'store, authenticator, header, environmentHeader, cache, optional, scopes, failureLimit, onError';
 
+/** The setup rows: configurations every adapter must refuse, with these exact messages. */
 export const SETUP_CASES: SetupCase[] = [
   {
     // A typo must not turn a restriction off without a word.
