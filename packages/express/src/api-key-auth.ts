@@ -1,20 +1,20 @@
 import type { ApiKeyError } from '@keyward/core';
 import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { CALLER } from './caller.js';
 import { sendApiKeyError } from './send-api-key-error.js';
-
-const CALLER = '@keyward/express';
 
 /**
  * Renders a refusal yourself, as an Express error handler would: answer with `res`, pass the
- * error on with `next(err)`, or, deliberately, let the request through with `next()`.
+ * error on with `next(err)`, or, deliberately, let the request through with `next()`. Doing
+ * none of these by the time it settles sends the standard response.
  */
-export type ApiKeyErrorHandler = (error: ApiKeyError, req: Request, res: Response, next: NextFunction) => unknown;
+export type OnApiKeyError = (error: ApiKeyError, req: Request, res: Response, next: NextFunction) => unknown;
 
 /** Options of {@link apiKeyAuth}: core's guard options plus `onError`. */
 export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
   /** Called instead of the standard response when a request is refused. */
-  onError?: ApiKeyErrorHandler;
+  onError?: OnApiKeyError;
 }
 
 /**
@@ -39,8 +39,15 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
       req.apiKey = result.context ?? undefined;
       return next();
     }
-    if (onError) await onError(result.error, req, res, next);
-    else sendApiKeyError(res, result.error);
+    if (!onError) return sendApiKeyError(res, result.error);
+    let passed = false;
+    await onError(result.error, req, res, (err?: unknown) => {
+      passed = true;
+      next(err);
+    });
+    // An onError that only logs must not leave the request hanging (or, worse, open): once it
+    // has settled without answering or passing the request on, the standard refusal goes out.
+    if (!passed && !res.headersSent) sendApiKeyError(res, result.error);
   }
   // Express 4 ignores a rejected promise, so failures go to next(err) explicitly.
   return (req, res, next) => {

@@ -6,7 +6,9 @@ import { apiKeyAuth, requireScopes } from './index.js';
 
 describe('requireScopes (express)', () => {
   it('refuses bad scopes at setup', () => {
-    expect(() => requireScopes('two words')).toThrow(/requireScopes/);
+    expect(() => requireScopes('two words')).toThrow(
+      /^@keyward\/express: requireScopes: scopes must be an array of non-empty scope strings$/,
+    );
   });
 
   it('answers 401 missing_api_key when no guard ran', async () => {

@@ -1,6 +1,7 @@
 import { checkScopes } from '@keyward/core';
 import { validateScopes } from '@keyward/core/adapter';
 import type { RequestHandler } from 'express';
+import { CALLER } from './caller.js';
 import { sendApiKeyError } from './send-api-key-error.js';
 
 /**
@@ -12,7 +13,7 @@ import { sendApiKeyError } from './send-api-key-error.js';
  * app.post('/keys', requireScopes('keys:write'), createKey);
  */
 export function requireScopes(...scopes: string[]): RequestHandler {
-  const required = validateScopes(scopes, 'requireScopes');
+  const required = validateScopes(scopes, `${CALLER}: requireScopes`);
   return (req, res, next) => {
     const result = checkScopes(req.apiKey, required);
     if (result.ok) next();

@@ -1,6 +1,7 @@
-import { runAdapterCases } from './adapter-cases.js';
-import { runAdapterProperties } from './adapter-properties.js';
+import { runAdapterCases } from '@keyward/test-kit/adapter-cases';
+import { runAdapterProperties } from '@keyward/test-kit/adapter-properties';
 import { createExpressHarness } from './harness.js';
 
-runAdapterCases('@keyward/express', createExpressHarness);
-runAdapterProperties('@keyward/express', createExpressHarness);
+const adapter = { packageName: '@keyward/express', framework: 'Express 5', createHarness: createExpressHarness };
+runAdapterCases(adapter);
+runAdapterProperties(adapter);

@@ -1,3 +1,3 @@
-import { describeBuiltTypes } from './built-types.js';
+import { describeBuiltTypes } from '@keyward/test-kit/built-types';
 
 describeBuiltTypes('@keyward/express', new URL('./', import.meta.url));

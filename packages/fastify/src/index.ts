@@ -15,10 +15,12 @@ declare module 'fastify' {
   }
 }
 
-export type { ApiKeyContext, ApiKeyError, ErrorCode } from '@keyward/core';
-export { isApiKeyError } from '@keyward/core';
+export type { ApiKeyContext, ErrorCode } from '@keyward/core';
+// Values, not types only: a route throws `new ApiKeyError('not_found')` without importing core.
+export { ApiKeyError, isApiKeyError } from '@keyward/core';
+export { apiKeyErrorHandler } from './api-key-error-handler.js';
 export { getApiKey } from './get-api-key.js';
-export { type ApiKeyAuthOptions, type ApiKeyErrorHandler, apiKeyAuth } from './plugin.js';
+export { type ApiKeyAuthOptions, apiKeyAuth, type OnApiKeyError } from './plugin.js';
 export { requireScopes } from './require-scopes.js';
 export type { KeywardRouteConfig } from './route-config.js';
 export { sendApiKeyError } from './send-api-key-error.js';

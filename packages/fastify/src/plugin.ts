@@ -2,14 +2,14 @@ import { ApiKeyError } from '@keyward/core';
 import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { CALLER } from './caller.js';
 import { type ResolvedRouteConfig, resolveRouteConfig } from './route-config.js';
 import { sendApiKeyError } from './send-api-key-error.js';
 
-const CALLER = '@keyward/fastify';
 const DEFAULT_ROUTE: ResolvedRouteConfig = { auth: 'apiKey', scopes: [] };
 
 /** Renders a refusal yourself: send a reply, or throw to use Fastify's error handler. */
-export type ApiKeyErrorHandler = (error: ApiKeyError, request: FastifyRequest, reply: FastifyReply) => unknown;
+export type OnApiKeyError = (error: ApiKeyError, request: FastifyRequest, reply: FastifyReply) => unknown;
 
 /** Options of the {@link apiKeyAuth} plugin: core's guard options plus `onError`. */
 export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
@@ -17,7 +17,7 @@ export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
    * Called instead of the standard response when a request is refused. If it neither sends a
    * reply nor throws, the standard response is sent anyway: a forgetful handler fails closed.
    */
-  onError?: ApiKeyErrorHandler;
+  onError?: OnApiKeyError;
 }
 
 const plugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (fastify, options) => {

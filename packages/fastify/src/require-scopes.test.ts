@@ -5,7 +5,9 @@ import { apiKeyAuth, requireScopes } from './index.js';
 
 describe('requireScopes (fastify)', () => {
   it('refuses bad scopes at setup', () => {
-    expect(() => requireScopes('')).toThrow(/requireScopes/);
+    expect(() => requireScopes('')).toThrow(
+      /^@keyward\/fastify: requireScopes: scopes must be an array of non-empty scope strings$/,
+    );
   });
 
   it('answers 401 missing_api_key on a route with no context, without the plugin', async () => {

@@ -1,6 +1,7 @@
 import { checkScopes } from '@keyward/core';
 import { validateScopes } from '@keyward/core/adapter';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CALLER } from './caller.js';
 import { sendApiKeyError } from './send-api-key-error.js';
 
 /**
@@ -14,7 +15,7 @@ import { sendApiKeyError } from './send-api-key-error.js';
 export function requireScopes(
   ...scopes: string[]
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
-  const required = validateScopes(scopes, 'requireScopes');
+  const required = validateScopes(scopes, `${CALLER}: requireScopes`);
   return async (request, reply) => {
     const result = checkScopes(request.apiKey, required);
     // Returning the reply tells Fastify the response is sent and the handler must not run.

@@ -1,6 +1,7 @@
-import { runAdapterCases } from '../../express/test/adapter-cases.js';
-import { runAdapterProperties } from '../../express/test/adapter-properties.js';
+import { runAdapterCases } from '@keyward/test-kit/adapter-cases';
+import { runAdapterProperties } from '@keyward/test-kit/adapter-properties';
 import { createFastifyHarness } from './harness.js';
 
-runAdapterCases('@keyward/fastify', createFastifyHarness);
-runAdapterProperties('@keyward/fastify', createFastifyHarness);
+const adapter = { packageName: '@keyward/fastify', framework: 'Fastify 5', createHarness: createFastifyHarness };
+runAdapterCases(adapter);
+runAdapterProperties(adapter);

@@ -1,9 +1,8 @@
 import type { ApiKeyContext, ApiKeyError } from '@keyward/core';
 import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
+import { CALLER } from './caller.js';
 import { sendApiKeyError } from './send-api-key-error.js';
-
-const CALLER = '@keyward/koa';
 
 /** What {@link apiKeyAuth} adds to `ctx.state`. */
 export interface ApiKeyState {
@@ -15,12 +14,12 @@ export interface ApiKeyState {
  * Renders a refusal yourself: set `ctx.status`/`ctx.body`, throw, or, deliberately, let the
  * request through with `next()`. Doing none of these sends the standard response.
  */
-export type ApiKeyErrorHandler = (error: ApiKeyError, ctx: ParameterizedContext<ApiKeyState>, next: Next) => unknown;
+export type OnApiKeyError = (error: ApiKeyError, ctx: ParameterizedContext<ApiKeyState>, next: Next) => unknown;
 
 /** Options of {@link apiKeyAuth}: core's guard options plus `onError`. */
 export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
   /** Called instead of the standard response when a request is refused. */
-  onError?: ApiKeyErrorHandler;
+  onError?: OnApiKeyError;
 }
 
 /**

@@ -6,7 +6,9 @@ import { type ApiKeyState, apiKeyAuth, requireScopes } from './index.js';
 
 describe('requireScopes (koa)', () => {
   it('refuses bad scopes at setup', () => {
-    expect(() => requireScopes('')).toThrow(/requireScopes/);
+    expect(() => requireScopes('')).toThrow(
+      /^@keyward\/koa: requireScopes: scopes must be an array of non-empty scope strings$/,
+    );
   });
 
   it('answers 401 missing_api_key when no guard ran', async () => {

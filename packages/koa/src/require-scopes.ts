@@ -2,6 +2,7 @@ import { checkScopes } from '@keyward/core';
 import { validateScopes } from '@keyward/core/adapter';
 import type { Middleware } from 'koa';
 import type { ApiKeyState } from './api-key-auth.js';
+import { CALLER } from './caller.js';
 import { sendApiKeyError } from './send-api-key-error.js';
 
 /**
@@ -13,7 +14,7 @@ import { sendApiKeyError } from './send-api-key-error.js';
  * router.post('/keys', requireScopes('keys:write'), createKey);
  */
 export function requireScopes(...scopes: string[]): Middleware<ApiKeyState> {
-  const required = validateScopes(scopes, 'requireScopes');
+  const required = validateScopes(scopes, `${CALLER}: requireScopes`);
   return async (ctx, next) => {
     const result = checkScopes(ctx.state.apiKey, required);
     if (result.ok) return next();

@@ -1,6 +1,7 @@
-import { runAdapterCases } from '../../express/test/adapter-cases.js';
-import { runAdapterProperties } from '../../express/test/adapter-properties.js';
+import { runAdapterCases } from '@keyward/test-kit/adapter-cases';
+import { runAdapterProperties } from '@keyward/test-kit/adapter-properties';
 import { createKoaHarness } from './harness.js';
 
-runAdapterCases('@keyward/koa', createKoaHarness);
-runAdapterProperties('@keyward/koa', createKoaHarness);
+const adapter = { packageName: '@keyward/koa', framework: 'Koa 3', createHarness: createKoaHarness };
+runAdapterCases(adapter);
+runAdapterProperties(adapter);

@@ -1,6 +1,6 @@
 // The peer range promises Koa 2 too: the whole shared table runs on it as well.
+import { runAdapterCases } from '@keyward/test-kit/adapter-cases';
 import Koa2 from 'koa2';
-import { runAdapterCases } from '../../express/test/adapter-cases.js';
 import { koaHarness } from './harness.js';
 
-runAdapterCases('@keyward/koa on Koa 2', koaHarness(Koa2));
+runAdapterCases({ packageName: '@keyward/koa', framework: 'Koa 2', createHarness: koaHarness(Koa2) });

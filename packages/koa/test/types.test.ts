@@ -1,3 +1,3 @@
-import { describeBuiltTypes } from '../../express/test/built-types.js';
+import { describeBuiltTypes } from '@keyward/test-kit/built-types';
 
 describeBuiltTypes('@keyward/koa', new URL('./', import.meta.url));

@@ -1,12 +1,21 @@
 // Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
 // so it proves that the Request augmentation survives the .d.ts build. See ../types.test.ts.
 import type { ApiKeyContext, KeyStore } from '@keyward/core';
-import { type ApiKeyErrorHandler, apiKeyAuth, getApiKey, requireScopes } from '@keyward/express';
+import {
+  ApiKeyError,
+  apiKeyAuth,
+  apiKeyErrorHandler,
+  type ErrorCode,
+  getApiKey,
+  type OnApiKeyError,
+  requireScopes,
+  sendApiKeyError,
+} from '@keyward/express';
 import express from 'express';
 import { expectTypeOf } from 'vitest';
 
 declare const store: KeyStore;
-const onError: ApiKeyErrorHandler = (err, _req, res, next) => (err.code === 'missing_api_key' ? next() : res.end());
+const onError: OnApiKeyError = (err, _req, res, next) => (err.code === 'missing_api_key' ? next() : res.end());
 const app = express();
 app.use(apiKeyAuth({ store, optional: true, header: 'x-service-key', failureLimit: false, onError }));
 
@@ -17,6 +26,16 @@ app.get('/', requireScopes('keys:read'), (req, res) => {
   const wrong: string = req.apiKey;
   res.send(wrong);
 });
+
+// ApiKeyError is a value of the package itself, so routes throw it without importing core.
+app.get('/reports/:id', () => {
+  throw new ApiKeyError('not_found');
+});
+app.get('/gone', (_req, res) => sendApiKeyError(res, new ApiKeyError('not_found')));
+app.use(apiKeyErrorHandler());
+expectTypeOf(new ApiKeyError('not_found').code).toEqualTypeOf<ErrorCode>();
+// @ts-expect-error an ApiKeyError's code is one of keyward's codes
+new ApiKeyError('nope');
 
 // @ts-expect-error the store option must be a KeyStore
 apiKeyAuth({ store: 'memory' });

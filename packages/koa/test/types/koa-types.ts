@@ -1,19 +1,29 @@
 // Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
 // so it proves that Middleware<ApiKeyState> reaches users through the .d.ts build. See ../types.test.ts.
 import type { ApiKeyContext, KeyStore } from '@keyward/core';
-import { type ApiKeyErrorHandler, type ApiKeyState, apiKeyAuth, requireScopes } from '@keyward/koa';
+import {
+  ApiKeyError,
+  type ApiKeyState,
+  apiKeyAuth,
+  apiKeyErrorHandler,
+  type ErrorCode,
+  type OnApiKeyError,
+  requireScopes,
+  sendApiKeyError,
+} from '@keyward/koa';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import { expectTypeOf } from 'vitest';
 
 declare const store: KeyStore;
-const onError: ApiKeyErrorHandler = async (err, ctx, next) => {
+const onError: OnApiKeyError = async (err, ctx, next) => {
   if (err.code === 'missing_api_key') return next();
   ctx.status = err.status;
 };
 expectTypeOf(apiKeyAuth({ store, onError })).toEqualTypeOf<Middleware<ApiKeyState>>();
 
 const app = new Koa<ApiKeyState>();
+app.use(apiKeyErrorHandler());
 app.use(apiKeyAuth({ store, optional: true, environmentHeader: false, failureLimit: { max: 5, windowMs: 1000 } }));
 app.use(requireScopes('keys:read'));
 app.use((ctx) => {
@@ -27,6 +37,15 @@ const router = new Router<ApiKeyState>();
 router.get('/me', apiKeyAuth({ store }), (ctx) => {
   expectTypeOf(ctx.state.apiKey).toEqualTypeOf<ApiKeyContext | undefined>();
 });
+
+// ApiKeyError is a value of the package itself, so routes throw it without importing core.
+router.get('/reports/:id', () => {
+  throw new ApiKeyError('not_found');
+});
+router.get('/gone', (ctx) => sendApiKeyError(ctx, new ApiKeyError('not_found')));
+expectTypeOf(new ApiKeyError('not_found').code).toEqualTypeOf<ErrorCode>();
+// @ts-expect-error an ApiKeyError's code is one of keyward's codes
+new ApiKeyError('nope');
 
 // @ts-expect-error the store option must be a KeyStore
 apiKeyAuth({ store: 'memory' });

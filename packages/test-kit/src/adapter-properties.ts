@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type AdapterFactory,
+  type AdapterUnderTest,
   BODIES,
   createFixture,
   ERROR_CONTENT_TYPE,
@@ -36,9 +36,15 @@ const REFUSALS: Record<string, number> = {
   [BODIES.environment]: 403,
 };
 
-/** Runs the header properties against one adapter. */
-export function runAdapterProperties(adapter: string, factory: AdapterFactory): void {
-  describe(`${adapter}: random headers`, () => {
+/**
+ * Runs the header properties against one adapter.
+ *
+ * @example
+ * runAdapterProperties({ packageName: '@keyward/koa', framework: 'Koa 3', createHarness: koaHarness() });
+ */
+export function runAdapterProperties(adapter: AdapterUnderTest): void {
+  const { packageName, framework, createHarness: factory } = adapter;
+  describe(`${packageName} on ${framework}: random headers`, () => {
     let fixture: Fixture;
     let limited: Harness;
     let unlimited: Harness;

@@ -1,21 +1,29 @@
 // One table of cases that every adapter (Express, Fastify, Koa) must pass byte for byte. Each
 // adapter's test builds a small app through an AdapterFactory and hands it to runAdapterCases.
+// See this package's README for how to run it against another adapter.
 import { type ApiKeyContext, generateApiKey, type KeyStore, MemoryKeyStore } from '@keyward/core';
 import type { ApiKeyGuardOptions } from '@keyward/core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-/** What the table configures; each harness adds its framework's `onError` when `customOnError` is set. */
+/** What the table configures: core's guard options, plus which `onError` the harness installs. */
 export interface HarnessConfig extends ApiKeyGuardOptions {
-  /** Install an onError that answers 418 `{"custom":"<code>"}`. */
-  customOnError?: boolean;
+  /**
+   * `'custom'`: an onError that answers 418 `{"custom":"<code>"}`. `'nothing'`: an onError that
+   * neither answers nor passes the request on (as one that only logs), which must fail closed.
+   * Either way the harness counts its calls in {@link Harness.onErrorRuns}.
+   */
+  onError?: 'custom' | 'nothing';
+  /** What the `/scoped` route passes to the adapter's `requireScopes`. Default `['keys:write']`. */
+  routeScopes?: string[];
 }
 
 /** A request as the table describes it; `x-forwarded-for` sets the client address (trust proxy is on). */
 export interface CaseRequest {
-  path: '/protected' | '/scoped' | '/public';
+  path: '/protected' | '/scoped' | '/public' | '/context' | '/throws';
   headers?: Record<string, string | string[]>;
 }
 
+/** What a harness hands back: the status, the headers as Node reports them, the body as text. */
 export interface CaseResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -23,20 +31,45 @@ export interface CaseResponse {
 }
 
 /**
- * An app with three routes, all answering 200 `{"apiKey":<context or null>}` with one shared
- * handler: `/protected` behind apiKeyAuth(config), `/scoped` behind it and
- * requireScopes('keys:write'), `/public` outside it. Trust proxy on, so `x-forwarded-for` is
- * the client address.
+ * An app with five routes, each counted in `handlerRuns`. Three answer 200
+ * `{"apiKey":<context or null>}` with one shared handler: `/protected` behind
+ * apiKeyAuth(config), `/scoped` behind it and requireScopes('keys:write'), `/public` outside
+ * it. Two more, behind apiKeyAuth(config), leave the refusal to the adapter's
+ * `apiKeyErrorHandler()`: `/context` answers 200 `{"apiKey":getApiKey(…)}`, `/throws` throws
+ * the adapter's `new ApiKeyError('not_found')`. Trust proxy on, so `x-forwarded-for` is the
+ * client address.
  */
 export interface Harness {
   send(request: CaseRequest): Promise<CaseResponse>;
   /** How many times the shared route handler ran. */
   readonly handlerRuns: number;
+  /** How many times the configured `onError` ran. */
+  readonly onErrorRuns: number;
   close(): Promise<void>;
 }
 
+/** What a harness counts, as {@link Harness} reports it. */
+export interface HarnessCounts {
+  handlerRuns: number;
+  onErrorRuns: number;
+}
+
+/**
+ * Builds a fresh app for one row. It must reject (with the adapter's own error) when the adapter
+ * refuses the config at setup, as the table's setup rows expect.
+ */
 export type AdapterFactory = (config: HarnessConfig) => Promise<Harness>;
 
+/** The adapter a run of the table is about. */
+export interface AdapterUnderTest {
+  /** The package name every setup error of the adapter starts with, e.g. `@keyward/express`. */
+  packageName: string;
+  /** The framework it runs on in this run, for the test names, e.g. `Express 4`. */
+  framework: string;
+  createHarness: AdapterFactory;
+}
+
+/** The keys (plaintext, for the requests only) and contexts the rows use, in one memory store. */
 export interface Fixture {
   store: MemoryKeyStore;
   keys: { valid: string; admin: string; inactive: string; expired: string; revoked: string; unknown: string };
@@ -50,6 +83,7 @@ export const throwingStore: KeyStore = {
   },
 };
 
+/** Creates the {@link Fixture}: valid, admin, inactive, expired and revoked keys, and an unknown one. */
 export async function createFixture(): Promise<Fixture> {
   const store = new MemoryKeyStore();
   const base = { tenantId: 't_1', environmentId: 'prod', userId: 'u_1' };
@@ -98,10 +132,13 @@ export const BODIES = {
   scope: errorBody('insufficient_scope', 'API key lacks the scope: keys:write'),
   tooMany: errorBody('too_many_requests', 'Too many failed authentication attempts'),
   unavailable: errorBody('auth_unavailable', 'Authentication is temporarily unavailable'),
+  notFound: errorBody('not_found', 'Not found'),
 } as const;
 
+/** The `Content-Type` of every refusal. */
 export const ERROR_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/** One row: the config, the request (after `before`), and exactly what must come back. */
 export interface AdapterCase {
   name: string;
   config?: (f: Fixture) => Partial<HarnessConfig>;
@@ -111,6 +148,8 @@ export interface AdapterCase {
   status: number;
   body: (f: Fixture) => string;
   handlerRuns: boolean;
+  /** Whether the configured `onError` runs (once) for this request. */
+  onErrorRuns?: boolean;
   retryAfter?: boolean;
 }
 
@@ -122,6 +161,7 @@ const fails = (n: number, address: string): CaseRequest[] =>
     headers: key('0'.repeat(64), { 'x-forwarded-for': address }),
   }));
 
+/** The request rows every adapter must pass, byte for byte. */
 export const ADAPTER_CASES: AdapterCase[] = [
   {
     name: 'no header',
@@ -370,26 +410,131 @@ export const ADAPTER_CASES: AdapterCase[] = [
     handlerRuns: false,
   },
   {
+    // getApiKey's refusal is thrown, not sent: apiKeyErrorHandler() must render it exactly as
+    // the guard renders its own.
+    name: 'getApiKey refuses a keyless request behind an optional guard',
+    config: () => ({ optional: true }),
+    request: () => ({ path: '/context' }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: true,
+  },
+  {
+    name: 'getApiKey returns the context behind an optional guard',
+    config: () => ({ optional: true }),
+    request: (f) => ({ path: '/context', headers: key(f.keys.valid) }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'an ApiKeyError thrown by a route',
+    request: (f) => ({ path: '/throws', headers: key(f.keys.valid) }),
+    status: 404,
+    body: () => BODIES.notFound,
+    handlerRuns: true,
+  },
+  {
     name: 'custom onError',
-    config: () => ({ customOnError: true }),
+    config: () => ({ onError: 'custom' }),
     request: (f) => ({ path: '/protected', headers: key(f.keys.inactive) }),
     status: 418,
     body: () => '{"custom":"inactive_api_key"}',
     handlerRuns: false,
+    onErrorRuns: true,
   },
   {
     name: 'custom onError is not called for a valid key',
-    config: () => ({ customOnError: true }),
+    config: () => ({ onError: 'custom' }),
     request: (f) => ({ path: '/protected', headers: key(f.keys.valid) }),
     status: 200,
     body: (f) => ok(f.contexts.valid),
     handlerRuns: true,
   },
+  {
+    // An onError that only logs must not hang the request or open the route: the standard
+    // refusal goes out once it has settled.
+    name: 'onError does nothing',
+    config: () => ({ onError: 'nothing' }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.inactive) }),
+    status: 403,
+    body: () => BODIES.inactive,
+    handlerRuns: false,
+    onErrorRuns: true,
+  },
+  {
+    name: 'onError does nothing, with no key',
+    config: () => ({ onError: 'nothing' }),
+    request: () => ({ path: '/protected' }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: false,
+    onErrorRuns: true,
+  },
 ];
 
-/** Runs every row of {@link ADAPTER_CASES} against one adapter, each on a fresh app. */
-export function runAdapterCases(adapter: string, factory: AdapterFactory): void {
-  describe(`${adapter}: the shared adapter cases`, () => {
+/** A configuration the adapter must refuse at setup, and the exact message it must give. */
+export interface SetupCase {
+  name: string;
+  /** Given to the harness beside the fixture's store; may hold names no option has. */
+  config: Record<string, unknown>;
+  message: (packageName: string) => string;
+}
+
+const KNOWN_OPTIONS = 'store, authenticator, header, environmentHeader, cache, optional, scopes, failureLimit, onError';
+
+/** The setup rows: configurations every adapter must refuse, with these exact messages. */
+export const SETUP_CASES: SetupCase[] = [
+  {
+    // A typo must not turn a restriction off without a word.
+    name: 'an unknown option is refused, naming the nearest one',
+    config: { scope: ['admin'] },
+    message: (p) => `${p}: options.scope is not an option (did you mean options.scopes?)`,
+  },
+  {
+    name: "a misspelt onError is refused: the adapter's own options are checked too",
+    config: { onErorr: () => {} },
+    message: (p) => `${p}: options.onErorr is not an option (did you mean options.onError?)`,
+  },
+  {
+    name: 'an unknown option near no other is refused, listing the known ones',
+    config: { tenant: 't_1' },
+    message: (p) => `${p}: options.tenant is not an option; known: ${KNOWN_OPTIONS}`,
+  },
+  {
+    name: 'requireScopes refuses a bad scope, naming the package and the function',
+    config: { routeScopes: ['two words'] },
+    message: (p) => `${p}: requireScopes: scopes must be an array of non-empty scope strings`,
+  },
+];
+
+/**
+ * Runs every row of {@link SETUP_CASES} and {@link ADAPTER_CASES} against one adapter, each on a
+ * fresh app.
+ *
+ * @example
+ * runAdapterCases({ packageName: '@keyward/koa', framework: 'Koa 3', createHarness: koaHarness() });
+ */
+export function runAdapterCases(adapter: AdapterUnderTest): void {
+  const { packageName, framework, createHarness } = adapter;
+  describe(`${packageName} on ${framework}: setup`, () => {
+    for (const row of SETUP_CASES) {
+      it(row.name, async () => {
+        const config = { store: new MemoryKeyStore(), ...row.config } as HarnessConfig;
+        const error = await createHarness(config).then(
+          async (harness) => {
+            await harness.close();
+            return undefined;
+          },
+          (err: unknown) => err,
+        );
+        expect(error).toBeInstanceOf(TypeError);
+        expect((error as Error).message).toBe(row.message(packageName));
+      });
+    }
+  });
+
+  describe(`${packageName} on ${framework}: the shared adapter cases`, () => {
     let fixture: Fixture;
     beforeAll(async () => {
       fixture = await createFixture();
@@ -397,12 +542,13 @@ export function runAdapterCases(adapter: string, factory: AdapterFactory): void 
 
     for (const row of ADAPTER_CASES) {
       it(row.name, async () => {
-        const harness = await factory({ store: fixture.store, ...row.config?.(fixture) });
+        const harness = await createHarness({ store: fixture.store, ...row.config?.(fixture) });
         try {
           for (const request of row.before?.(fixture) ?? []) {
             expect((await harness.send(request)).status).toBe(401);
           }
           const runsBefore = harness.handlerRuns;
+          const onErrorRunsBefore = harness.onErrorRuns;
           const response = await harness.send(row.request(fixture));
           expect(response.status).toBe(row.status);
           expect(response.body).toBe(row.body(fixture));
@@ -412,6 +558,7 @@ export function runAdapterCases(adapter: string, factory: AdapterFactory): void 
             expect(response.headers['content-type']).toBe(ERROR_CONTENT_TYPE);
           }
           expect(harness.handlerRuns - runsBefore).toBe(row.handlerRuns ? 1 : 0);
+          expect(harness.onErrorRuns - onErrorRunsBefore).toBe(row.onErrorRuns ? 1 : 0);
           if (row.retryAfter) {
             const seconds = Number(response.headers['retry-after']);
             expect(Number.isInteger(seconds) && seconds >= 1 && seconds <= 60).toBe(true);

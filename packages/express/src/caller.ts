@@ -1,0 +1,2 @@
+/** Starts every setup error this package throws, so a message says where it comes from. */
+export const CALLER = '@keyward/express';
