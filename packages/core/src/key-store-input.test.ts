@@ -37,6 +37,28 @@ describe('the shared schemas', () => {
     }
     expect(keyNameSchema.parse('pair \ud83d\udd11')).toBe('pair 🔑');
   });
+
+  it('keyNameSchema: no control characters or bidirectional overrides, which would disguise what a terminal shows', () => {
+    const bad = [
+      'a\u001b[31mred',
+      'line\nbreak',
+      'cr\rhere',
+      'tab\there',
+      'del\u007f',
+      'c1\u0085',
+      'evil\u202etxt.exe',
+    ];
+    for (const name of [...bad, 'a\u2066b', 'a\u200fb', 'a\u2028b']) {
+      const result = keyNameSchema.safeParse(name);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toBe(
+        'must not contain control characters, bidirectional overrides or unpaired UTF-16 surrogates',
+      );
+    }
+    // Scripts written right to left are names like any other.
+    expect(keyNameSchema.parse('מפתח ci')).toBe('מפתח ci');
+    expect(keyNameSchema.parse('مفتاح')).toBe('مفتاح');
+  });
 });
 
 describe('the parse functions', () => {

@@ -34,15 +34,18 @@ export const FIELD_RULES = {
   /** How many scopes a key may hold. */
   scopes: { maxItems: 100 },
   /**
-   * A key's name, for people: 1 to 255 characters of any script once trimmed. NUL and unpaired
-   * UTF-16 surrogates are refused: PostgreSQL text cannot hold NUL, and UTF-8 turns a lone
-   * surrogate into U+FFFD, so no store could keep such a name as given.
+   * A key's name, for people: 1 to 255 characters of any script once trimmed. Control
+   * characters (C0, DEL, C1: NUL, CR, LF, ESC, ...) and the bidirectional marks and overrides
+   * are refused, since a name is printed in terminals, logs and the dashboard, where an escape
+   * sequence or a right-to-left override would disguise what is shown. Unpaired UTF-16
+   * surrogates are refused too: UTF-8 turns one into U+FFFD, so no store could keep the name
+   * as given.
    */
   keyName: {
     minLength: 1,
     maxLength: 255,
-    forbidden: /\u0000|\p{Surrogate}/u,
-    message: 'must not contain NUL or unpaired UTF-16 surrogates',
+    forbidden: /[\p{Cc}\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]|\p{Surrogate}/u,
+    message: 'must not contain control characters, bidirectional overrides or unpaired UTF-16 surrogates',
   },
 } as const;
 

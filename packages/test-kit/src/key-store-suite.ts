@@ -469,10 +469,10 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
       );
     });
 
-    it('refuses names no store could keep as given (NUL, lone surrogates), like core', async () => {
+    it('refuses names no store could keep as given, or that would disguise a terminal (NUL, lone surrogates, ESC, CR/LF, RLO), like core', async () => {
       const scope = freshScope();
       const { apiKey } = await store.create({ ...scope, name: 'ok' });
-      for (const bad of ['a\u0000b', 'half \ud800 pair']) {
+      for (const bad of ['a\u0000b', 'half \ud800 pair', 'esc \u001b[2J', 'two\r\nlines', 'evil\u202etxt.exe']) {
         await expect(store.create({ ...scope, name: bad })).rejects.toThrow(TypeError);
         await expect(store.update(scope, apiKey.id, { name: bad })).rejects.toThrow(TypeError);
       }
