@@ -8,7 +8,9 @@ import {
   KEY,
   ORIGIN,
   setup,
+  TOKEN,
   trackAgents,
+  WIRE_CREATED_SESSION,
   WIRE_KEY,
 } from '../test/helpers.js';
 import { createClient, KeywardClient } from './client.js';
@@ -254,6 +256,20 @@ describe('the API key', () => {
     }
   });
 
+  it('a session token given as apiKey: invalid_api_key naming createPortalClient, nothing sent, the token not quoted', async () => {
+    for (const apiKey of [TOKEN, () => TOKEN]) {
+      const { client, seen } = track(setup({ apiKey }));
+      const err = await failure(client.me());
+      expect(err.code).toBe('invalid_api_key');
+      expect(err.status).toBe(0);
+      expect(err.message).toBe(
+        'The API key is a portal session token; send tokens with createPortalClient({ token }); no request was sent',
+      );
+      expect(JSON.stringify(err)).not.toContain(TOKEN);
+      expect(seen).toHaveLength(0);
+    }
+  });
+
   it('a provider that gives a non-key: missing_api_key for empty, invalid_api_key otherwise', async () => {
     const { client: empty } = track(setup({ apiKey: () => '' }));
     expect((await failure(empty.me())).code).toBe('missing_api_key');
@@ -328,6 +344,10 @@ describe('argument errors', () => {
       (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'X-Api-Key': 'f'.repeat(64) } }),
     ],
     [
+      'request: headers cannot set X-Session-Token; session tokens are sent by createPortalClient',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'X-Session-Token': TOKEN } }),
+    ],
+    [
       'request: header x-a must be a string without control characters',
       (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'x-a': 'a\r\nb' } }),
     ],
@@ -357,6 +377,23 @@ describe('argument errors', () => {
     ['keys.revoke: id must be a non-empty string', (c: KeywardClient) => c.keys.revoke('')],
     ['keys.rotate: id must be a non-empty string', (c: KeywardClient) => c.keys.rotate('')],
     ['keys.rotate: input must be an object', (c: KeywardClient) => c.keys.rotate('k1', 'x' as never)],
+    [
+      'keys.get: id must be an id, not a key, session token or webhook secret; nothing was sent',
+      (c: KeywardClient) => c.keys.get(KEY),
+    ],
+    [
+      'portal.createSession: input must be an object with a customerId',
+      (c: KeywardClient) => c.portal.createSession('cus_42' as never),
+    ],
+    [
+      'portal.createSession: timeoutMs must be a number > 0',
+      (c: KeywardClient) => c.portal.createSession({ customerId: 'cus_42' }, { timeoutMs: 0 }),
+    ],
+    ['portal.revokeSession: id must be a non-empty string', (c: KeywardClient) => c.portal.revokeSession('')],
+    [
+      'portal.revokeSession: id must be an id, not a key, session token or webhook secret; nothing was sent',
+      (c: KeywardClient) => c.portal.revokeSession(TOKEN),
+    ],
   ])('@keyward/client: %s', async (message, call) => {
     const { client } = track(setup());
     await expect(call(client)).rejects.toThrow(new TypeError(`@keyward/client: ${message}`));
@@ -425,6 +462,52 @@ describe('keys', () => {
     reply('GET', '/v1/secrets/api/keys/a%2F..%2Fb', 404, errorBody('not_found', 'Not found'));
     expect((await failure(client.keys.get('a/../b'))).code).toBe('not_found');
     await expect(client.keys.get('')).rejects.toThrow(TypeError);
+  });
+});
+
+describe('portal', () => {
+  it('createSession sends a snake_case body with the key and camelCases the token, id and end', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('POST', '/v1/portal/sessions', 201, WIRE_CREATED_SESSION);
+    await expect(client.portal.createSession({ customerId: 'cus_42', ttlSeconds: 900 })).resolves.toEqual({
+      token: TOKEN,
+      sessionId: WIRE_CREATED_SESSION.session_id,
+      expiresAt: WIRE_CREATED_SESSION.expires_at,
+    });
+    expect(seen[0]!.headers['x-api-key']).toBe(KEY);
+    expect(seen[0]!.headers).not.toHaveProperty('x-session-token');
+    expect(seen[0]!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(seen[0]!.body!)).toEqual({ customer_id: 'cus_42', ttl_seconds: 900 });
+  });
+
+  it('createSession without ttlSeconds leaves it to the server, and is never retried', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('POST', '/v1/portal/sessions', 503, errorBody('auth_unavailable'));
+    expect((await failure(client.portal.createSession({ customerId: 'cus_42' }))).code).toBe('auth_unavailable');
+    expect(seen).toHaveLength(1);
+    expect(JSON.parse(seen[0]!.body!)).toEqual({ customer_id: 'cus_42' });
+  });
+
+  it('createSession: a key without portal:write is insufficient_scope; a 201 without a token is invalid_response', async () => {
+    const { client, reply } = track(setup());
+    reply('POST', '/v1/portal/sessions', 403, errorBody('insufficient_scope', 'Insufficient scope'));
+    reply('POST', '/v1/portal/sessions', 201, { session_id: 'ses_1', expires_at: '2030-01-01T00:00:00.000Z' });
+    const scope = await failure(client.portal.createSession({ customerId: 'cus_42' }));
+    expect([scope.code, scope.status]).toEqual(['insufficient_scope', 403]);
+    const shape = await failure(client.portal.createSession({ customerId: 'cus_42' }));
+    expect([shape.code, shape.status]).toEqual(['invalid_response', 201]);
+  });
+
+  it('revokeSession deletes the escaped id; another tenant’s session is not_found', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('DELETE', '/v1/portal/sessions/ses_1', 204, undefined, {});
+    reply('DELETE', '/v1/portal/sessions/ses%2Fx', 404, errorBody('not_found', 'Not found'));
+    await expect(client.portal.revokeSession('ses_1')).resolves.toBeUndefined();
+    expect(seen[0]!.headers['x-api-key']).toBe(KEY);
+    expect(seen[0]!.body).toBeUndefined();
+    const err = await failure(client.portal.revokeSession('ses/x'));
+    expect([err.code, err.status]).toEqual(['not_found', 404]);
+    expect(err.request).toEqual({ method: 'DELETE', url: `${ORIGIN}/v1/portal/sessions/ses%2Fx` });
   });
 });
 

@@ -79,7 +79,40 @@ export interface RotateApiKeyInput {
   gracePeriodSeconds?: number;
 }
 
-/** The last argument of every typed method (`client.me`, `client.keys.*`). */
+/**
+ * Who a portal session acts for: what `GET /v1/portal/me` answers for the session token the
+ * portal client sends. Never contains the token.
+ */
+export interface PortalSession {
+  /** `ses_…`: the id your server revokes the session by. */
+  sessionId: string;
+  /** The customer of your tenant the session acts for. */
+  customerId: string;
+  tenantId: string;
+  environmentId: string;
+  /** ISO 8601: from then on the token answers 401 `expired_session_token`. */
+  expiresAt: string;
+}
+
+/** A new portal session: the plaintext `token`, shown this once, its id and its end. */
+export interface CreatedPortalSession {
+  /** The session token (`kws_…`). Hand it to the customer now: the server never shows it again. */
+  token: string;
+  /** `ses_…`: what `client.portal.revokeSession` takes. */
+  sessionId: string;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+/** Input of `client.portal.createSession`. */
+export interface CreatePortalSessionInput {
+  /** The customer of your tenant the session acts for. */
+  customerId: string;
+  /** How long the token works. Default: the server's (3600; the reference server takes 60 to 86 400). */
+  ttlSeconds?: number;
+}
+
+/** The last argument of every typed method (`client.me`, `client.keys.*`, `client.portal.*`, `portal.*`). */
 export interface CallOptions {
   /** Cancels the request (code `aborted`). */
   signal?: AbortSignal;
@@ -93,12 +126,12 @@ export type QueryValue = string | number | boolean | null | undefined | readonly
 /** Input of `client.request`, for routes the client has no method for. */
 export interface RequestInput {
   method: string;
-  /** A path relative to `baseUrl`, such as `/v1/portal/sessions`. URLs of other origins are refused. */
+  /** A path relative to `baseUrl`, such as `/v1/billing/usage`. URLs of other origins are refused. */
   path: string;
   query?: Record<string, QueryValue>;
   /** Sent as JSON with its object keys in snake_case. */
   body?: unknown;
-  /** Extra headers. `X-API-Key` cannot be set here: the client sends it. */
+  /** Extra headers. `X-API-Key` and `X-Session-Token` cannot be set here: the client sends its own credential. */
   headers?: Record<string, string>;
   /** Allow retries of a POST or PATCH that is safe to repeat. */
   idempotent?: boolean;
