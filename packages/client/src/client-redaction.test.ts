@@ -198,6 +198,34 @@ describe('redaction', () => {
     );
   });
 
+  it('a secret shown once is in the result, never in a debug event', async () => {
+    await fc.assert(
+      fc.asyncProperty(webhookSecret, sessionToken, async (secret, token) => {
+        const events: DebugEvent[] = [];
+        const { client, agent, reply } = setup({ debug: (e) => events.push(e) });
+        agents.push(agent);
+        reply('POST', '/v1/webhooks/endpoints', 201, {
+          id: 'whe_1',
+          name: null,
+          tolerance_seconds: 300,
+          created_at: '2030-01-01T00:00:00.000Z',
+          secret,
+        });
+        reply('POST', '/v1/portal/sessions', 201, {
+          token,
+          session_id: 'ses_1',
+          expires_at: '2030-01-01T00:00:00.000Z',
+        });
+        expect((await client.webhooks.createEndpoint()).secret).toBe(secret);
+        expect((await client.portal.createSession({ customerId: 'c' })).token).toBe(token);
+        expect(events.map((e) => e.type)).toEqual(['request', 'response', 'request', 'response']);
+        expect(JSON.stringify(events)).not.toContain(secret);
+        expect(JSON.stringify(events)).not.toContain(token);
+      }),
+      RUNS,
+    );
+  });
+
   it('debug events of the portal client show *** in place of the token', async () => {
     await fc.assert(
       fc.asyncProperty(sessionToken, async (token) => {

@@ -1,6 +1,8 @@
 import { ERROR_CODES } from '@keyward/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  CAMEL_DELIVERY,
+  CAMEL_ENDPOINT,
   CAMEL_KEY,
   errorBody,
   failure,
@@ -10,7 +12,10 @@ import {
   setup,
   TOKEN,
   trackAgents,
+  WEBHOOK_SECRET,
   WIRE_CREATED_SESSION,
+  WIRE_DELIVERY,
+  WIRE_ENDPOINT,
   WIRE_KEY,
 } from '../test/helpers.js';
 import { createClient, KeywardClient } from './client.js';
@@ -394,6 +399,29 @@ describe('argument errors', () => {
       'portal.revokeSession: id must be an id, not a key, session token or webhook secret; nothing was sent',
       (c: KeywardClient) => c.portal.revokeSession(TOKEN),
     ],
+    [
+      'webhooks.createEndpoint: input must be an object',
+      (c: KeywardClient) => c.webhooks.createEndpoint(null as never),
+    ],
+    [
+      'webhooks.listEndpoints: signal must be an AbortSignal',
+      (c: KeywardClient) => c.webhooks.listEndpoints({ signal: 'x' as never }),
+    ],
+    ['webhooks.deleteEndpoint: id must be a non-empty string', (c: KeywardClient) => c.webhooks.deleteEndpoint('')],
+    ['webhooks.rotateSecret: id must be a non-empty string', (c: KeywardClient) => c.webhooks.rotateSecret(7 as never)],
+    [
+      'webhooks.rotateSecret: input must be an object',
+      (c: KeywardClient) => c.webhooks.rotateSecret('whe_1', [] as never),
+    ],
+    [
+      'webhooks.rotateSecret: id must be an id, not a key, session token or webhook secret; nothing was sent',
+      (c: KeywardClient) => c.webhooks.rotateSecret(WEBHOOK_SECRET),
+    ],
+    ['webhooks.listDeliveries: id must be a non-empty string', (c: KeywardClient) => c.webhooks.listDeliveries('')],
+    [
+      'webhooks.listDeliveries: input must be an object',
+      (c: KeywardClient) => c.webhooks.listDeliveries('whe_1', 'limit=1' as never),
+    ],
   ])('@keyward/client: %s', async (message, call) => {
     const { client } = track(setup());
     await expect(call(client)).rejects.toThrow(new TypeError(`@keyward/client: ${message}`));
@@ -508,6 +536,79 @@ describe('portal', () => {
     const err = await failure(client.portal.revokeSession('ses/x'));
     expect([err.code, err.status]).toEqual(['not_found', 404]);
     expect(err.request).toEqual({ method: 'DELETE', url: `${ORIGIN}/v1/portal/sessions/ses%2Fx` });
+  });
+});
+
+describe('webhooks', () => {
+  const ID = WIRE_ENDPOINT.id;
+  const CREATED = { ...WIRE_ENDPOINT, secret: WEBHOOK_SECRET };
+
+  it('createEndpoint sends name and tolerance in snake_case and hands back the record with its secret', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('POST', '/v1/webhooks/endpoints', 201, CREATED);
+    await expect(client.webhooks.createEndpoint({ name: 'billing', toleranceSeconds: 300 })).resolves.toEqual({
+      ...CAMEL_ENDPOINT,
+      secret: WEBHOOK_SECRET,
+    });
+    expect(seen[0]!.headers['x-api-key']).toBe(KEY);
+    expect(JSON.parse(seen[0]!.body!)).toEqual({ name: 'billing', tolerance_seconds: 300 });
+  });
+
+  it('createEndpoint without input sends an empty object, and is never retried', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('POST', '/v1/webhooks/endpoints', 502, errorBody('internal_error'));
+    expect((await failure(client.webhooks.createEndpoint())).status).toBe(502);
+    expect(seen).toHaveLength(1);
+    expect(JSON.parse(seen[0]!.body!)).toEqual({});
+  });
+
+  it('listEndpoints camelCases the items', async () => {
+    const { client, reply } = track(setup());
+    reply('GET', '/v1/webhooks/endpoints', 200, {
+      items: [WIRE_ENDPOINT, { ...WIRE_ENDPOINT, id: 'whe_2', name: null }],
+    });
+    await expect(client.webhooks.listEndpoints()).resolves.toEqual({
+      items: [CAMEL_ENDPOINT, { ...CAMEL_ENDPOINT, id: 'whe_2', name: null }],
+    });
+  });
+
+  it('deleteEndpoint is a DELETE of the endpoint, retried like every DELETE', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('DELETE', `/v1/webhooks/endpoints/${ID}`, 503, errorBody('auth_unavailable'));
+    reply('DELETE', `/v1/webhooks/endpoints/${ID}`, 204, undefined, {});
+    await expect(client.webhooks.deleteEndpoint(ID)).resolves.toBeUndefined();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('rotateSecret posts the grace period and hands back the new secret', async () => {
+    const { client, reply, seen } = track(setup());
+    const rotated = { ...CREATED, secret: `whsec_${Buffer.alloc(32, 9).toString('base64')}` };
+    reply('POST', `/v1/webhooks/endpoints/${ID}/rotate-secret`, 201, rotated);
+    await expect(client.webhooks.rotateSecret(ID, { gracePeriodSeconds: 3600 })).resolves.toEqual({
+      ...CAMEL_ENDPOINT,
+      secret: rotated.secret,
+    });
+    expect(JSON.parse(seen[0]!.body!)).toEqual({ grace_period_seconds: 3600 });
+  });
+
+  it('listDeliveries sends limit and offset and camelCases the page', async () => {
+    const { client, reply } = track(setup());
+    const page = { items: [WIRE_DELIVERY], pagination: { total: 11, limit: 10, offset: 10 } };
+    reply('GET', `/v1/webhooks/endpoints/${ID}/deliveries?limit=10&offset=10`, 200, page);
+    reply('GET', `/v1/webhooks/endpoints/${ID}/deliveries`, 200, { ...page, items: [] });
+    await expect(client.webhooks.listDeliveries(ID, { limit: 10, offset: 10 })).resolves.toEqual({
+      items: [CAMEL_DELIVERY],
+      pagination: { total: 11, limit: 10, offset: 10 },
+    });
+    await expect(client.webhooks.listDeliveries(ID)).resolves.toMatchObject({ items: [] });
+  });
+
+  it('an unknown endpoint is not_found; a key without keys:write is insufficient_scope', async () => {
+    const { client, reply } = track(setup({ retries: 0 }));
+    reply('GET', '/v1/webhooks/endpoints/whe_x/deliveries', 404, errorBody('not_found', 'Not found'));
+    reply('POST', '/v1/webhooks/endpoints', 403, errorBody('insufficient_scope', 'Insufficient scope'));
+    expect((await failure(client.webhooks.listDeliveries('whe_x'))).code).toBe('not_found');
+    expect((await failure(client.webhooks.createEndpoint({ name: 'x' }))).code).toBe('insufficient_scope');
   });
 });
 

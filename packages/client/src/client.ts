@@ -5,6 +5,7 @@ import { isObject } from './is-object.js';
 import { REDACTED } from './redact.js';
 import { KeyManagement } from './resources/keys.js';
 import { PortalSessions } from './resources/portal.js';
+import { WebhookManagement } from './resources/webhooks.js';
 import { Transport } from './transport.js';
 import type { ApiKeyContext, CallOptions, RequestInput } from './types.js';
 import { usageError } from './usage-error.js';
@@ -23,6 +24,8 @@ export class KeywardClient {
   readonly keys: KeyManagement;
   /** Portal sessions, your server's side: mint one for a customer, revoke it (`portal:write`). */
   readonly portal: PortalSessions;
+  /** Webhook receiving endpoints: create, list, delete, rotate the secret, list deliveries. */
+  readonly webhooks: WebhookManagement;
   // Private fields: util.inspect and JSON.stringify cannot see them, so the key provider never
   // shows up in a log of the client.
   readonly #options: ResolvedOptions;
@@ -35,6 +38,7 @@ export class KeywardClient {
     // Every resource speaks through the one transport, so they share its pool, key and retries.
     this.keys = new KeyManagement(this.#transport);
     this.portal = new PortalSessions(this.#transport);
+    this.webhooks = new WebhookManagement(this.#transport);
   }
 
   /** The server's base URL. */

@@ -22,6 +22,7 @@ export { createPortalClient, PortalClient } from './portal-client.js';
 export { REDACTED } from './redact.js';
 export { KeyManagement } from './resources/keys.js';
 export { PortalSessions } from './resources/portal.js';
+export { WebhookManagement } from './resources/webhooks.js';
 export {
   type BackoffOptions,
   DEFAULT_BACKOFF,
@@ -37,11 +38,19 @@ export type {
   CreateApiKeyInput,
   CreatedApiKey,
   CreatedPortalSession,
+  CreatedWebhookEndpoint,
   CreatePortalSessionInput,
+  CreateWebhookEndpointInput,
   ListApiKeysInput,
+  ListWebhookDeliveriesInput,
   PortalSession,
   QueryValue,
   RequestInput,
   RotateApiKeyInput,
+  RotateWebhookSecretInput,
   UpdateApiKeyInput,
+  WebhookDelivery,
+  WebhookDeliveryPage,
+  WebhookEndpoint,
+  WebhookEndpointList,
 } from './types.js';

@@ -112,7 +112,70 @@ export interface CreatePortalSessionInput {
   ttlSeconds?: number;
 }
 
-/** The last argument of every typed method (`client.me`, `client.keys.*`, `client.portal.*`, `portal.*`). */
+/** A webhook receiving endpoint as the server lists it. Never contains its secret. */
+export interface WebhookEndpoint {
+  /** `whe_…`: the last part of the endpoint's receiving URL. */
+  id: string;
+  name: string | null;
+  /** How far a webhook's `webhook-timestamp` may be from the server's clock. */
+  toleranceSeconds: number;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** A new endpoint, or one whose secret was rotated: the record and its `whsec_` secret, shown this once. */
+export interface CreatedWebhookEndpoint extends WebhookEndpoint {
+  /** The signing secret (`whsec_…`). Give it to the sender now: the server never shows it again. */
+  secret: string;
+}
+
+/** The endpoints of the calling key's tenant and environment. */
+export interface WebhookEndpointList {
+  items: WebhookEndpoint[];
+}
+
+/** One webhook the endpoint received and verified. The body is not kept. */
+export interface WebhookDelivery {
+  /** The sender's `webhook-id`: a second delivery with it is refused as a replay (409 `conflict`). */
+  webhookId: string;
+  endpointId: string;
+  /** The payload's `type` when it is JSON with a string `type`, else `null`. */
+  eventType: string | null;
+  /** ISO 8601. */
+  receivedAt: string;
+  /** Bytes of the body. */
+  size: number;
+}
+
+/** One page of deliveries, newest first. */
+export interface WebhookDeliveryPage {
+  items: WebhookDelivery[];
+  pagination: { total: number; limit: number; offset: number };
+}
+
+/** Input of `client.webhooks.createEndpoint`. */
+export interface CreateWebhookEndpointInput {
+  /** For people. Default `null`. */
+  name?: string | null;
+  /** Default: the server's (300; the reference server takes 1 to 3600). */
+  toleranceSeconds?: number;
+}
+
+/** Input of `client.webhooks.rotateSecret`. */
+export interface RotateWebhookSecretInput {
+  /** How long the old secret keeps verifying. Default: the server's (86 400, a day; 0 ends it at once). */
+  gracePeriodSeconds?: number;
+}
+
+/** Input of `client.webhooks.listDeliveries`. */
+export interface ListWebhookDeliveriesInput {
+  /** 1 to 100; the server's default is 50. */
+  limit?: number;
+  /** 0 or more. */
+  offset?: number;
+}
+
+/** The last argument of every typed method (`client.me`, `client.keys.*`, `client.portal.*`, `client.webhooks.*`, `portal.*`). */
 export interface CallOptions {
   /** Cancels the request (code `aborted`). */
   signal?: AbortSignal;

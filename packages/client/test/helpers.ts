@@ -10,6 +10,9 @@ export const ORIGIN = 'http://127.0.0.1:3000';
 export const KEY = DEV_API_KEY;
 /** A portal session token of the right form (`kws_` and 43 base64url characters). */
 export const TOKEN = `kws_${'Tok3n-_'.repeat(6)}x`;
+/** A webhook secret of the right form, as the server shows it once. */
+export const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
 /** What `POST /v1/portal/sessions` answers. */
 export const WIRE_CREATED_SESSION = {
   token: TOKEN,
@@ -31,6 +34,36 @@ export const CAMEL_PORTAL_SESSION = {
   tenantId: 'tenant_dev',
   environmentId: 'env_dev',
   expiresAt: '2030-01-01T01:00:00.000Z',
+};
+
+/** A webhook endpoint as the server lists it, and as the client returns it. */
+export const WIRE_ENDPOINT = {
+  id: 'whe_0123456789abcdef01234567',
+  name: 'billing',
+  tolerance_seconds: 300,
+  created_at: '2029-12-01T00:00:00.000Z',
+};
+export const CAMEL_ENDPOINT = {
+  id: 'whe_0123456789abcdef01234567',
+  name: 'billing',
+  toleranceSeconds: 300,
+  createdAt: '2029-12-01T00:00:00.000Z',
+};
+
+/** A delivery as the server lists it, and as the client returns it. */
+export const WIRE_DELIVERY = {
+  webhook_id: 'msg_1',
+  endpoint_id: WIRE_ENDPOINT.id,
+  event_type: 'invoice.paid',
+  received_at: '2030-01-01T00:00:00.000Z',
+  size: 42,
+};
+export const CAMEL_DELIVERY = {
+  webhookId: 'msg_1',
+  endpointId: WIRE_ENDPOINT.id,
+  eventType: 'invoice.paid',
+  receivedAt: '2030-01-01T00:00:00.000Z',
+  size: 42,
 };
 
 /** A wire ApiKey (snake_case), as the reference server sends it. */

@@ -4,7 +4,15 @@ import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KNOWN_BACKOFF, KNOWN_OPTIONS, KNOWN_PORTAL_OPTIONS } from '../src/client-options.js';
 import * as client from '../src/index.js';
-import { TOKEN, WIRE_CREATED_SESSION, WIRE_KEY, WIRE_PORTAL_SESSION } from './helpers.js';
+import {
+  TOKEN,
+  WEBHOOK_SECRET,
+  WIRE_CREATED_SESSION,
+  WIRE_DELIVERY,
+  WIRE_ENDPOINT,
+  WIRE_KEY,
+  WIRE_PORTAL_SESSION,
+} from './helpers.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const json = { headers: { 'content-type': 'application/json' } };
@@ -121,6 +129,42 @@ describe('README', () => {
     expect(minted).toEqual({ customer_id: 'cus_42', ttl_seconds: 900 });
     expect(printed).toEqual([
       `session ${WIRE_CREATED_SESSION.session_id} acts for cus_42 until ${WIRE_CREATED_SESSION.expires_at}`,
+    ]);
+  });
+
+  it('runs the webhooks example: the endpoint is made, the signed webhook verifies, deliveries list', async () => {
+    const { agent, pool } = mockAgent();
+    const key = { 'x-api-key': core.DEV_API_KEY };
+    pool
+      .intercept({ method: 'POST', path: '/v1/webhooks/endpoints', headers: key })
+      .reply(201, { ...WIRE_ENDPOINT, secret: WEBHOOK_SECRET }, json);
+    pool
+      .intercept({ method: 'GET', path: '/v1/me', headers: key })
+      .reply(
+        200,
+        { key_id: 'k', tenant_id: 'tenant_dev', environment_id: 'env_dev', user_id: null, scopes: ['*'], name: 'dev' },
+        json,
+      );
+    pool
+      .intercept({ method: 'GET', path: `/v1/webhooks/endpoints/${WIRE_ENDPOINT.id}/deliveries`, headers: key })
+      .reply(200, { items: [WIRE_DELIVERY], pagination: { total: 1, limit: 50, offset: 0 } }, json);
+    // The receiver, as the reference server checks it: the URL and a signature made with the secret.
+    const received: string[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: { headers: Record<string, string>; body: string }) => {
+      const verified = core.verifyWebhook({ headers: init.headers, payload: init.body, secrets: [WEBHOOK_SECRET] });
+      received.push(`${url} ${verified.ok} ${init.body}`);
+      return new Response(null, { status: verified.ok ? 204 : 401 });
+    });
+    try {
+      const printed = await runExample(firstExample(section('Webhooks')), agent);
+      expect(printed).toEqual([`answered 204; msg_1 invoice.paid ${WIRE_DELIVERY.size} bytes`]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    agent.assertNoPendingInterceptors();
+    await agent.close();
+    expect(received).toEqual([
+      `http://127.0.0.1:3000/v1/webhooks/tenant_dev/env_dev/${WIRE_ENDPOINT.id} true {"type":"invoice.paid"}`,
     ]);
   });
 
