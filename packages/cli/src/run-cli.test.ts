@@ -118,3 +118,52 @@ describe('usage', () => {
     expect(t.err()).toContain('missing_api_key');
   });
 });
+
+describe('keyward portal', () => {
+  it('lists every portal command in the usage', () => {
+    expect(USAGE).toContain('portal create-session --customer ID [--ttl 1h]');
+    expect(USAGE).toContain('portal revoke-session <id>');
+  });
+
+  it('refuses a flag of another command with exit 2 and the usage, before any request', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['portal', 'create-session', '--customer', 'c', '--limit', '5'],
+        'keyward portal create-session: --limit is not an option of this command\n',
+      ],
+      [
+        ['portal', 'create-session', '--customer', 'c', '--ttl', 'later'],
+        'keyward portal create-session: --ttl must be a duration such as 90s, 15m, 1h or 1d (at most a year)\n',
+      ],
+      [['portal'], 'keyward portal: unknown command: (none)\n'],
+    ];
+    for (const [argv, line] of cases) {
+      const t = fakeIo('', { KEYWARD_API_KEY: 'ab'.repeat(32), KEYWARD_BASE_URL: 'http://127.0.0.1:9' });
+      expect(await runCli(argv, t.io)).toBe(2);
+      expect(t.err()).toBe(`${line}\n${USAGE}`);
+    }
+  });
+
+  it('fails a portal command without KEYWARD_API_KEY before any request, with exit 1', async () => {
+    const t = fakeIo('', {});
+    expect(
+      await runCli(['portal', 'create-session', '--customer', 'c', '--base-url', 'http://127.0.0.1:9'], t.io),
+    ).toBe(1);
+    expect(t.err()).toContain('missing_api_key');
+  });
+
+  it('never echoes a token or key pasted where an id or a flag value belongs', async () => {
+    const token = `kws_${'Zz09_-'.repeat(7)}q`;
+    for (const argv of [
+      ['portal', 'create-session', '--customer', token],
+      ['portal', 'create-session', '--customer', 'ef'.repeat(32)],
+      ['portal', 'revoke-session', token],
+      ['portal', token],
+    ]) {
+      const t = fakeIo('', { KEYWARD_API_KEY: 'ab'.repeat(32) });
+      expect(await runCli([...argv, '--base-url', 'http://127.0.0.1:9'], t.io)).toBe(2);
+      expect(t.out() + t.err()).not.toContain(token.slice(4, 30));
+      expect(t.out() + t.err()).not.toContain('efefefef');
+    }
+  });
+});
