@@ -4,6 +4,7 @@ import { generateCommand } from './commands/generate.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
 import { portalCommand } from './commands/portal.js';
+import { webhooksCommand } from './commands/webhooks.js';
 import { type CliIo, nameTyped, UsageError } from './io.js';
 
 /** The help text of the `keyward` command. */
@@ -19,10 +20,17 @@ export const USAGE = `Usage: keyward <command> [options]
   keys rotate <id> [--grace-period-seconds N]
   portal create-session --customer ID [--ttl 1h]   the token on stdout, once
   portal revoke-session <id>
+  webhooks create [--name NAME]                     the secret on stdout, once
+  webhooks list
+  webhooks delete <id>
+  webhooks rotate-secret <id> [--grace 24h]         the new secret on stdout, once
+  webhooks deliveries <id> [--limit N] [--offset N]
+  webhooks sign --secret-env VAR --id ID < body     the webhook-* headers for the body
 
-Options for keys and portal: --base-url URL (default $KEYWARD_BASE_URL, else
+Options for keys, portal and webhooks: --base-url URL (default $KEYWARD_BASE_URL, else
   http://127.0.0.1:3000), --environment-id ID, --json. The calling key is read from
-  $KEYWARD_API_KEY only: never from an argument. Durations: 90s, 15m, 1h, 1d, or seconds.
+  $KEYWARD_API_KEY only, a webhook secret from the variable --secret-env names: never from
+  an argument. Durations: 90s, 15m, 1h, 1d, or seconds.
 `;
 
 /**
@@ -65,6 +73,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'grace-period-seconds': { type: 'string' },
         customer: { type: 'string' },
         ttl: { type: 'string' },
+        grace: { type: 'string' },
+        'secret-env': { type: 'string' },
+        id: { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -93,6 +104,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         });
       case 'portal':
         return await portalCommand(io, rest, givenFlags(values));
+      case 'webhooks':
+        return await webhooksCommand(io, rest, givenFlags(values));
       default:
         throw new UsageError(`keyward: unknown command: ${nameTyped(command)}`);
     }
