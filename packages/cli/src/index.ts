@@ -2,6 +2,8 @@
 export { generateCommand } from './commands/generate.js';
 export { hashCommand } from './commands/hash.js';
 export { type KeysOptions, keysCommand } from './commands/keys.js';
+export { type PortalOptions, portalCommand } from './commands/portal.js';
+export { type WebhooksOptions, webhooksCommand } from './commands/webhooks.js';
 export { type CliIo, UsageError } from './io.js';
 export { nodeIo } from './node-io.js';
 export { runCli, USAGE } from './run-cli.js';

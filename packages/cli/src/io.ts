@@ -4,6 +4,12 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** The whole of standard input. */
   readStdin: () => Promise<string>;
+  /**
+   * The whole of standard input as bytes, for a command that signs them (`webhooks sign`): text
+   * decoding could change bytes that are not UTF-8, and the signature must cover what curl
+   * sends. Without it, `readStdin` is used and its text encoded as UTF-8.
+   */
+  readStdinBytes?: () => Promise<Uint8Array>;
   env: Record<string, string | undefined>;
 }
 

@@ -1,4 +1,4 @@
-import { hashApiKey, isApiKeyFormat } from '@keyward/core';
+import { hashApiKey, isApiKeyFormat, verifyWebhook } from '@keyward/core';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './io.js';
 import { runCli, USAGE } from './run-cli.js';
@@ -116,5 +116,93 @@ describe('usage', () => {
     const t = fakeIo('', {});
     expect(await runCli(['keys', 'list', '--base-url', 'http://127.0.0.1:9'], t.io)).toBe(1);
     expect(t.err()).toContain('missing_api_key');
+  });
+});
+
+describe('keyward portal and webhooks', () => {
+  it('lists every portal and webhooks command in the usage', () => {
+    for (const line of [
+      'portal create-session --customer ID [--ttl 1h]',
+      'portal revoke-session <id>',
+      'webhooks create [--name NAME]',
+      'webhooks list',
+      'webhooks delete <id>',
+      'webhooks rotate-secret <id> [--grace 24h]',
+      'webhooks deliveries <id> [--limit N] [--offset N]',
+      'webhooks sign --secret-env VAR --id ID < body',
+    ]) {
+      expect(USAGE).toContain(line);
+    }
+  });
+
+  it('signs stdin with the secret from the named variable, needing no key and no server', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
+    const t = fakeIo('{"type":"ping"}', { HOOK_SECRET: secret });
+    expect(await runCli(['webhooks', 'sign', '--secret-env', 'HOOK_SECRET', '--id', 'msg_1'], t.io)).toBe(0);
+    const headers = Object.fromEntries(
+      t
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => l.split(': ') as [string, string]),
+    );
+    expect(verifyWebhook({ headers, payload: '{"type":"ping"}', secrets: secret }).ok).toBe(true);
+    expect(t.err()).toBe('');
+  });
+
+  it('refuses a flag of another command with exit 2 and the usage, before any request', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['webhooks', 'rotate-secret', 'whe_1', '--grace-period-seconds', '60'],
+        'keyward webhooks rotate-secret: --grace-period-seconds is not an option of this command\n',
+      ],
+      [
+        ['portal', 'create-session', '--customer', 'c', '--limit', '5'],
+        'keyward portal create-session: --limit is not an option of this command\n',
+      ],
+      [
+        ['portal', 'create-session', '--customer', 'c', '--ttl', 'later'],
+        'keyward portal create-session: --ttl must be a duration such as 90s, 15m, 1h or 1d (at most a year)\n',
+      ],
+      [['portal'], 'keyward portal: unknown command: (none)\n'],
+      [['webhooks'], 'keyward webhooks: unknown command: (none)\n'],
+    ];
+    for (const [argv, line] of cases) {
+      const t = fakeIo('', { KEYWARD_API_KEY: 'ab'.repeat(32), KEYWARD_BASE_URL: 'http://127.0.0.1:9' });
+      expect(await runCli(argv, t.io)).toBe(2);
+      expect(t.err()).toBe(`${line}\n${USAGE}`);
+    }
+  });
+
+  it('fails a portal or webhooks command without KEYWARD_API_KEY before any request, with exit 1', async () => {
+    for (const argv of [
+      ['portal', 'create-session', '--customer', 'c'],
+      ['webhooks', 'list'],
+    ]) {
+      const t = fakeIo('', {});
+      expect(await runCli([...argv, '--base-url', 'http://127.0.0.1:9'], t.io)).toBe(1);
+      expect(t.err()).toContain('missing_api_key');
+    }
+  });
+
+  it('never echoes a secret pasted where an id or a flag value belongs', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 4).toString('base64')}`;
+    const token = `kws_${'Zz09_-'.repeat(7)}q`;
+    for (const argv of [
+      ['webhooks', 'delete', secret],
+      ['webhooks', 'sign', secret],
+      ['webhooks', 'sign', '--secret-env', secret, '--id', 'm'],
+      ['webhooks', 'sign', '--secret-env', 'S', '--id', secret],
+      ['portal', 'create-session', '--customer', token],
+      ['portal', 'create-session', '--customer', 'ef'.repeat(32)],
+      ['portal', 'revoke-session', token],
+      ['portal', token],
+    ]) {
+      const t = fakeIo('', { KEYWARD_API_KEY: 'ab'.repeat(32) });
+      expect(await runCli([...argv, '--base-url', 'http://127.0.0.1:9'], t.io)).toBe(2);
+      expect(t.out() + t.err()).not.toContain(secret.slice(6, 30));
+      expect(t.out() + t.err()).not.toContain(token.slice(4, 30));
+      expect(t.out() + t.err()).not.toContain('efefefef');
+    }
   });
 });

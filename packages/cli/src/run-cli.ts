@@ -3,6 +3,8 @@ import { isKeywardError } from '@keyward/client';
 import { generateCommand } from './commands/generate.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
+import { portalCommand } from './commands/portal.js';
+import { webhooksCommand } from './commands/webhooks.js';
 import { type CliIo, nameTyped, UsageError } from './io.js';
 
 /** The help text of the `keyward` command. */
@@ -16,10 +18,33 @@ export const USAGE = `Usage: keyward <command> [options]
   keys update <id> [--name NAME] [--active true|false]
   keys revoke <id>
   keys rotate <id> [--grace-period-seconds N]
+  portal create-session --customer ID [--ttl 1h]   the token on stdout, once
+  portal revoke-session <id>
+  webhooks create [--name NAME]                     the secret on stdout, once
+  webhooks list
+  webhooks delete <id>
+  webhooks rotate-secret <id> [--grace 24h]         the new secret on stdout, once
+  webhooks deliveries <id> [--limit N] [--offset N]
+  webhooks sign --secret-env VAR --id ID < body     the webhook-* headers for the body
 
-Options for keys: --base-url URL (default $KEYWARD_BASE_URL, else http://127.0.0.1:3000),
-  --environment-id ID, --json. The calling key is read from $KEYWARD_API_KEY only.
+Options for keys, portal and webhooks: --base-url URL (default $KEYWARD_BASE_URL, else
+  http://127.0.0.1:3000), --environment-id ID, --json. The calling key is read from
+  $KEYWARD_API_KEY only, a webhook secret from the variable --secret-env names: never from
+  an argument. Durations: 90s, 15m, 1h, 1d, or seconds.
 `;
+
+/**
+ * Every flag that was given, camelCased (`--secret-env` → `secretEnv`), for a command that
+ * refuses the flags it does not take (`refuseOtherFlags`).
+ */
+function givenFlags(values: Record<string, string | boolean | undefined>): Record<string, string | boolean> {
+  const given: Record<string, string | boolean> = {};
+  for (const [flag, value] of Object.entries(values)) {
+    if (value !== undefined && flag !== 'help')
+      given[flag.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase())] = value;
+  }
+  return given;
+}
 
 /**
  * Runs the `keyward` command with `argv` (without `node` and the script) and returns the exit
@@ -46,6 +71,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'expires-at': { type: 'string' },
         active: { type: 'string' },
         'grace-period-seconds': { type: 'string' },
+        customer: { type: 'string' },
+        ttl: { type: 'string' },
+        grace: { type: 'string' },
+        'secret-env': { type: 'string' },
+        id: { type: 'string' },
       },
     });
     const [command, ...rest] = positionals;
@@ -72,6 +102,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           active: values.active,
           gracePeriodSeconds: values['grace-period-seconds'],
         });
+      case 'portal':
+        return await portalCommand(io, rest, givenFlags(values));
+      case 'webhooks':
+        return await webhooksCommand(io, rest, givenFlags(values));
       default:
         throw new UsageError(`keyward: unknown command: ${nameTyped(command)}`);
     }

@@ -1,14 +1,19 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorBody, JSON_HEADERS, ORIGIN, setup } from '../test/helpers.js';
+import { errorBody, JSON_HEADERS, ORIGIN, setup, setupPortal } from '../test/helpers.js';
 import type { DebugEvent } from './client-options.js';
 import { isKeywardError } from './errors.js';
 
-// The key must never be printable from the client or its errors: not by util.inspect (what
-// console.log and most loggers use), not by JSON.stringify, not in a message or stack.
+// The key, and the portal client's session token, must never be printable from a client or its
+// errors: not by util.inspect (what console.log and most loggers use), not by JSON.stringify, not
+// in a message or stack.
 
 const hexKey = fc.stringMatching(/^[0-9a-f]{64}$/);
+const sessionToken = fc.stringMatching(/^kws_[A-Za-z0-9_-]{43}$/);
+const webhookSecret = fc
+  .uint8Array({ minLength: 24, maxLength: 64 })
+  .map((bytes) => `whsec_${Buffer.from(bytes).toString('base64')}`);
 const RUNS = { numRuns: 15 };
 
 let agents: { close(): Promise<void> }[] = [];
@@ -125,6 +130,121 @@ describe('redaction', () => {
         expect(events.map((e) => e.type)).toEqual(['request', 'response', 'retry', 'request', 'response']);
         expect(events[0]).toMatchObject({ type: 'request', headers: { 'x-api-key': '***' } });
         expect(JSON.stringify(events)).not.toContain(key);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the portal client never shows its token, only ***', () => {
+    fc.assert(
+      fc.property(sessionToken, (token) => {
+        const { portal, agent } = setupPortal({ token });
+        agents.push(agent);
+        for (const text of [inspect(portal, { depth: 20, showHidden: true }), JSON.stringify(portal), String(portal)]) {
+          expect(text).not.toContain(token);
+        }
+        expect(JSON.parse(JSON.stringify(portal)).token).toBe('***');
+      }),
+      RUNS,
+    );
+    const { portal, agent } = setupPortal({ token: () => `kws_${'p'.repeat(43)}` });
+    agents.push(agent);
+    expect(inspect(portal, { depth: 20, showHidden: true })).not.toContain('p'.repeat(43));
+  });
+
+  it('portal client errors never carry the token, even when the server or the transport echoes it', async () => {
+    await fc.assert(
+      fc.asyncProperty(sessionToken, async (token) => {
+        const { portal, agent, pool, reply } = setupPortal({ token, retries: 0 });
+        agents.push(agent);
+        reply('GET', '/v1/portal/me', 401, errorBody('invalid_session_token', `bad token ${token}`));
+        pool
+          .intercept({ method: 'DELETE', path: '/v1/portal/sessions/current' })
+          .replyWithError(new Error(`socket closed after sending ${token}`));
+        pool.intercept({ method: 'GET', path: '/hdr', headers: { 'x-session-token': 'no' } }).reply(200, {});
+        reply('GET', `/q?t=${token}`, 500, 'nope', {});
+
+        const errors = [
+          await caught(portal.me()),
+          await caught(portal.logout()),
+          await caught(portal.request({ method: 'GET', path: '/hdr' })),
+          await caught(portal.request({ method: 'GET', path: '/q', query: { t: token } })),
+        ];
+        for (const err of errors) {
+          expect(isKeywardError(err)).toBe(true);
+          for (const text of everyRendering(err)) expect(text).not.toContain(token);
+        }
+        expect((errors[0] as Error).message).toBe('bad token ***');
+        expect((errors[3] as { request: { url: string } }).request.url).toBe(`${ORIGIN}/q?t=***`);
+      }),
+      RUNS,
+    );
+  });
+
+  it('a server message echoing any session token or webhook secret is scrubbed, whichever client got it', async () => {
+    await fc.assert(
+      fc.asyncProperty(sessionToken, webhookSecret, async (token, secret) => {
+        const { client, agent, reply } = setup({ retries: 0 });
+        agents.push(agent);
+        reply('POST', '/v1/portal/sessions', 409, errorBody('conflict', `taken: ${secret} for ${token}`));
+        const err = await caught(client.portal.createSession({ customerId: 'c' }));
+        for (const text of everyRendering(err)) {
+          expect(text).not.toContain(token);
+          expect(text).not.toContain(secret);
+        }
+        expect((err as Error).message).toBe('taken: *** for ***');
+      }),
+      RUNS,
+    );
+  });
+
+  it('a secret shown once is in the result, never in a debug event', async () => {
+    await fc.assert(
+      fc.asyncProperty(webhookSecret, sessionToken, async (secret, token) => {
+        const events: DebugEvent[] = [];
+        const { client, agent, reply } = setup({ debug: (e) => events.push(e) });
+        agents.push(agent);
+        reply('POST', '/v1/webhooks/endpoints', 201, {
+          id: 'whe_1',
+          name: null,
+          tolerance_seconds: 300,
+          created_at: '2030-01-01T00:00:00.000Z',
+          secret,
+        });
+        reply('POST', '/v1/portal/sessions', 201, {
+          token,
+          session_id: 'ses_1',
+          expires_at: '2030-01-01T00:00:00.000Z',
+        });
+        expect((await client.webhooks.createEndpoint()).secret).toBe(secret);
+        expect((await client.portal.createSession({ customerId: 'c' })).token).toBe(token);
+        expect(events.map((e) => e.type)).toEqual(['request', 'response', 'request', 'response']);
+        expect(JSON.stringify(events)).not.toContain(secret);
+        expect(JSON.stringify(events)).not.toContain(token);
+      }),
+      RUNS,
+    );
+  });
+
+  it('debug events of the portal client show *** in place of the token', async () => {
+    await fc.assert(
+      fc.asyncProperty(sessionToken, async (token) => {
+        const events: DebugEvent[] = [];
+        const { portal, agent, reply } = setupPortal({ token, debug: (e) => events.push(e) });
+        agents.push(agent);
+        reply('GET', '/v1/portal/me', 503, errorBody('auth_unavailable'), JSON_HEADERS);
+        reply('GET', '/v1/portal/me', 200, {
+          session_id: 's',
+          customer_id: 'c',
+          tenant_id: 't',
+          environment_id: 'e',
+          expires_at: '2030-01-01T00:00:00.000Z',
+        });
+        await portal.me();
+        expect(events.map((e) => e.type)).toEqual(['request', 'response', 'retry', 'request', 'response']);
+        expect(events[0]).toMatchObject({ type: 'request', headers: { 'x-session-token': '***' } });
+        expect(events[0]).not.toHaveProperty('headers.x-api-key');
+        expect(JSON.stringify(events)).not.toContain(token);
       }),
       RUNS,
     );

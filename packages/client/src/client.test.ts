@@ -1,6 +1,8 @@
 import { ERROR_CODES } from '@keyward/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  CAMEL_DELIVERY,
+  CAMEL_ENDPOINT,
   CAMEL_KEY,
   errorBody,
   failure,
@@ -8,7 +10,12 @@ import {
   KEY,
   ORIGIN,
   setup,
+  TOKEN,
   trackAgents,
+  WEBHOOK_SECRET,
+  WIRE_CREATED_SESSION,
+  WIRE_DELIVERY,
+  WIRE_ENDPOINT,
   WIRE_KEY,
 } from '../test/helpers.js';
 import { createClient, KeywardClient } from './client.js';
@@ -254,6 +261,20 @@ describe('the API key', () => {
     }
   });
 
+  it('a session token given as apiKey: invalid_api_key naming createPortalClient, nothing sent, the token not quoted', async () => {
+    for (const apiKey of [TOKEN, () => TOKEN]) {
+      const { client, seen } = track(setup({ apiKey }));
+      const err = await failure(client.me());
+      expect(err.code).toBe('invalid_api_key');
+      expect(err.status).toBe(0);
+      expect(err.message).toBe(
+        'The API key is a portal session token; send tokens with createPortalClient({ token }); no request was sent',
+      );
+      expect(JSON.stringify(err)).not.toContain(TOKEN);
+      expect(seen).toHaveLength(0);
+    }
+  });
+
   it('a provider that gives a non-key: missing_api_key for empty, invalid_api_key otherwise', async () => {
     const { client: empty } = track(setup({ apiKey: () => '' }));
     expect((await failure(empty.me())).code).toBe('missing_api_key');
@@ -328,6 +349,10 @@ describe('argument errors', () => {
       (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'X-Api-Key': 'f'.repeat(64) } }),
     ],
     [
+      'request: headers cannot set X-Session-Token; session tokens are sent by createPortalClient',
+      (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'X-Session-Token': TOKEN } }),
+    ],
+    [
       'request: header x-a must be a string without control characters',
       (c: KeywardClient) => c.request({ method: 'GET', path: '/x', headers: { 'x-a': 'a\r\nb' } }),
     ],
@@ -357,6 +382,46 @@ describe('argument errors', () => {
     ['keys.revoke: id must be a non-empty string', (c: KeywardClient) => c.keys.revoke('')],
     ['keys.rotate: id must be a non-empty string', (c: KeywardClient) => c.keys.rotate('')],
     ['keys.rotate: input must be an object', (c: KeywardClient) => c.keys.rotate('k1', 'x' as never)],
+    [
+      'keys.get: id must be an id, not a key, session token or webhook secret; nothing was sent',
+      (c: KeywardClient) => c.keys.get(KEY),
+    ],
+    [
+      'portal.createSession: input must be an object with a customerId',
+      (c: KeywardClient) => c.portal.createSession('cus_42' as never),
+    ],
+    [
+      'portal.createSession: timeoutMs must be a number > 0',
+      (c: KeywardClient) => c.portal.createSession({ customerId: 'cus_42' }, { timeoutMs: 0 }),
+    ],
+    ['portal.revokeSession: id must be a non-empty string', (c: KeywardClient) => c.portal.revokeSession('')],
+    [
+      'portal.revokeSession: id must be an id, not a key, session token or webhook secret; nothing was sent',
+      (c: KeywardClient) => c.portal.revokeSession(TOKEN),
+    ],
+    [
+      'webhooks.createEndpoint: input must be an object',
+      (c: KeywardClient) => c.webhooks.createEndpoint(null as never),
+    ],
+    [
+      'webhooks.listEndpoints: signal must be an AbortSignal',
+      (c: KeywardClient) => c.webhooks.listEndpoints({ signal: 'x' as never }),
+    ],
+    ['webhooks.deleteEndpoint: id must be a non-empty string', (c: KeywardClient) => c.webhooks.deleteEndpoint('')],
+    ['webhooks.rotateSecret: id must be a non-empty string', (c: KeywardClient) => c.webhooks.rotateSecret(7 as never)],
+    [
+      'webhooks.rotateSecret: input must be an object',
+      (c: KeywardClient) => c.webhooks.rotateSecret('whe_1', [] as never),
+    ],
+    [
+      'webhooks.rotateSecret: id must be an id, not a key, session token or webhook secret; nothing was sent',
+      (c: KeywardClient) => c.webhooks.rotateSecret(WEBHOOK_SECRET),
+    ],
+    ['webhooks.listDeliveries: id must be a non-empty string', (c: KeywardClient) => c.webhooks.listDeliveries('')],
+    [
+      'webhooks.listDeliveries: input must be an object',
+      (c: KeywardClient) => c.webhooks.listDeliveries('whe_1', 'limit=1' as never),
+    ],
   ])('@keyward/client: %s', async (message, call) => {
     const { client } = track(setup());
     await expect(call(client)).rejects.toThrow(new TypeError(`@keyward/client: ${message}`));
@@ -425,6 +490,125 @@ describe('keys', () => {
     reply('GET', '/v1/secrets/api/keys/a%2F..%2Fb', 404, errorBody('not_found', 'Not found'));
     expect((await failure(client.keys.get('a/../b'))).code).toBe('not_found');
     await expect(client.keys.get('')).rejects.toThrow(TypeError);
+  });
+});
+
+describe('portal', () => {
+  it('createSession sends a snake_case body with the key and camelCases the token, id and end', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('POST', '/v1/portal/sessions', 201, WIRE_CREATED_SESSION);
+    await expect(client.portal.createSession({ customerId: 'cus_42', ttlSeconds: 900 })).resolves.toEqual({
+      token: TOKEN,
+      sessionId: WIRE_CREATED_SESSION.session_id,
+      expiresAt: WIRE_CREATED_SESSION.expires_at,
+    });
+    expect(seen[0]!.headers['x-api-key']).toBe(KEY);
+    expect(seen[0]!.headers).not.toHaveProperty('x-session-token');
+    expect(seen[0]!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(seen[0]!.body!)).toEqual({ customer_id: 'cus_42', ttl_seconds: 900 });
+  });
+
+  it('createSession without ttlSeconds leaves it to the server, and is never retried', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('POST', '/v1/portal/sessions', 503, errorBody('auth_unavailable'));
+    expect((await failure(client.portal.createSession({ customerId: 'cus_42' }))).code).toBe('auth_unavailable');
+    expect(seen).toHaveLength(1);
+    expect(JSON.parse(seen[0]!.body!)).toEqual({ customer_id: 'cus_42' });
+  });
+
+  it('createSession: a key without portal:write is insufficient_scope; a 201 without a token is invalid_response', async () => {
+    const { client, reply } = track(setup());
+    reply('POST', '/v1/portal/sessions', 403, errorBody('insufficient_scope', 'Insufficient scope'));
+    reply('POST', '/v1/portal/sessions', 201, { session_id: 'ses_1', expires_at: '2030-01-01T00:00:00.000Z' });
+    const scope = await failure(client.portal.createSession({ customerId: 'cus_42' }));
+    expect([scope.code, scope.status]).toEqual(['insufficient_scope', 403]);
+    const shape = await failure(client.portal.createSession({ customerId: 'cus_42' }));
+    expect([shape.code, shape.status]).toEqual(['invalid_response', 201]);
+  });
+
+  it('revokeSession deletes the escaped id; another tenant’s session is not_found', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('DELETE', '/v1/portal/sessions/ses_1', 204, undefined, {});
+    reply('DELETE', '/v1/portal/sessions/ses%2Fx', 404, errorBody('not_found', 'Not found'));
+    await expect(client.portal.revokeSession('ses_1')).resolves.toBeUndefined();
+    expect(seen[0]!.headers['x-api-key']).toBe(KEY);
+    expect(seen[0]!.body).toBeUndefined();
+    const err = await failure(client.portal.revokeSession('ses/x'));
+    expect([err.code, err.status]).toEqual(['not_found', 404]);
+    expect(err.request).toEqual({ method: 'DELETE', url: `${ORIGIN}/v1/portal/sessions/ses%2Fx` });
+  });
+});
+
+describe('webhooks', () => {
+  const ID = WIRE_ENDPOINT.id;
+  const CREATED = { ...WIRE_ENDPOINT, secret: WEBHOOK_SECRET };
+
+  it('createEndpoint sends name and tolerance in snake_case and hands back the record with its secret', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('POST', '/v1/webhooks/endpoints', 201, CREATED);
+    await expect(client.webhooks.createEndpoint({ name: 'billing', toleranceSeconds: 300 })).resolves.toEqual({
+      ...CAMEL_ENDPOINT,
+      secret: WEBHOOK_SECRET,
+    });
+    expect(seen[0]!.headers['x-api-key']).toBe(KEY);
+    expect(JSON.parse(seen[0]!.body!)).toEqual({ name: 'billing', tolerance_seconds: 300 });
+  });
+
+  it('createEndpoint without input sends an empty object, and is never retried', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('POST', '/v1/webhooks/endpoints', 502, errorBody('internal_error'));
+    expect((await failure(client.webhooks.createEndpoint())).status).toBe(502);
+    expect(seen).toHaveLength(1);
+    expect(JSON.parse(seen[0]!.body!)).toEqual({});
+  });
+
+  it('listEndpoints camelCases the items', async () => {
+    const { client, reply } = track(setup());
+    reply('GET', '/v1/webhooks/endpoints', 200, {
+      items: [WIRE_ENDPOINT, { ...WIRE_ENDPOINT, id: 'whe_2', name: null }],
+    });
+    await expect(client.webhooks.listEndpoints()).resolves.toEqual({
+      items: [CAMEL_ENDPOINT, { ...CAMEL_ENDPOINT, id: 'whe_2', name: null }],
+    });
+  });
+
+  it('deleteEndpoint is a DELETE of the endpoint, retried like every DELETE', async () => {
+    const { client, reply, seen } = track(setup());
+    reply('DELETE', `/v1/webhooks/endpoints/${ID}`, 503, errorBody('auth_unavailable'));
+    reply('DELETE', `/v1/webhooks/endpoints/${ID}`, 204, undefined, {});
+    await expect(client.webhooks.deleteEndpoint(ID)).resolves.toBeUndefined();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('rotateSecret posts the grace period and hands back the new secret', async () => {
+    const { client, reply, seen } = track(setup());
+    const rotated = { ...CREATED, secret: `whsec_${Buffer.alloc(32, 9).toString('base64')}` };
+    reply('POST', `/v1/webhooks/endpoints/${ID}/rotate-secret`, 201, rotated);
+    await expect(client.webhooks.rotateSecret(ID, { gracePeriodSeconds: 3600 })).resolves.toEqual({
+      ...CAMEL_ENDPOINT,
+      secret: rotated.secret,
+    });
+    expect(JSON.parse(seen[0]!.body!)).toEqual({ grace_period_seconds: 3600 });
+  });
+
+  it('listDeliveries sends limit and offset and camelCases the page', async () => {
+    const { client, reply } = track(setup());
+    const page = { items: [WIRE_DELIVERY], pagination: { total: 11, limit: 10, offset: 10 } };
+    reply('GET', `/v1/webhooks/endpoints/${ID}/deliveries?limit=10&offset=10`, 200, page);
+    reply('GET', `/v1/webhooks/endpoints/${ID}/deliveries`, 200, { ...page, items: [] });
+    await expect(client.webhooks.listDeliveries(ID, { limit: 10, offset: 10 })).resolves.toEqual({
+      items: [CAMEL_DELIVERY],
+      pagination: { total: 11, limit: 10, offset: 10 },
+    });
+    await expect(client.webhooks.listDeliveries(ID)).resolves.toMatchObject({ items: [] });
+  });
+
+  it('an unknown endpoint is not_found; a key without keys:write is insufficient_scope', async () => {
+    const { client, reply } = track(setup({ retries: 0 }));
+    reply('GET', '/v1/webhooks/endpoints/whe_x/deliveries', 404, errorBody('not_found', 'Not found'));
+    reply('POST', '/v1/webhooks/endpoints', 403, errorBody('insufficient_scope', 'Insufficient scope'));
+    expect((await failure(client.webhooks.listDeliveries('whe_x'))).code).toBe('not_found');
+    expect((await failure(client.webhooks.createEndpoint({ name: 'x' }))).code).toBe('insufficient_scope');
   });
 });
 

@@ -1,8 +1,11 @@
 import pkg from '../package.json' with { type: 'json' };
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './client-options.js';
+import { apiKeyCredential } from './credentials.js';
 import { isObject } from './is-object.js';
 import { REDACTED } from './redact.js';
 import { KeyManagement } from './resources/keys.js';
+import { PortalSessions } from './resources/portal.js';
+import { WebhookManagement } from './resources/webhooks.js';
 import { Transport } from './transport.js';
 import type { ApiKeyContext, CallOptions, RequestInput } from './types.js';
 import { usageError } from './usage-error.js';
@@ -19,6 +22,10 @@ const isContextBody = (body: unknown): boolean => isObject(body) && typeof body.
 export class KeywardClient {
   /** The key management routes of the reference server. */
   readonly keys: KeyManagement;
+  /** Portal sessions, your server's side: mint one for a customer, revoke it (`portal:write`). */
+  readonly portal: PortalSessions;
+  /** Webhook receiving endpoints: create, list, delete, rotate the secret, list deliveries. */
+  readonly webhooks: WebhookManagement;
   // Private fields: util.inspect and JSON.stringify cannot see them, so the key provider never
   // shows up in a log of the client.
   readonly #options: ResolvedOptions;
@@ -27,9 +34,11 @@ export class KeywardClient {
   /** Use {@link createClient}. */
   constructor(options?: ClientOptions) {
     this.#options = resolveOptions(options, process.env, pkg.version);
-    this.#transport = new Transport(this.#options);
+    this.#transport = new Transport(this.#options, apiKeyCredential(this.#options.apiKey));
     // Every resource speaks through the one transport, so they share its pool, key and retries.
     this.keys = new KeyManagement(this.#transport);
+    this.portal = new PortalSessions(this.#transport);
+    this.webhooks = new WebhookManagement(this.#transport);
   }
 
   /** The server's base URL. */
@@ -60,8 +69,8 @@ export class KeywardClient {
    * parsed and camelCased (`undefined` for an empty body such as a 204).
    *
    * @example
-   * const session = await client.request<{ token: string; expiresAt: string }>({
-   *   method: 'POST', path: '/v1/portal/sessions', body: { customerId: 'cus_1' },
+   * const usage = await client.request<{ requestCount: number }>({
+   *   method: 'GET', path: '/v1/billing/usage', query: { month: '2030-01' },
    * });
    */
   async request<T = unknown>(input: RequestInput): Promise<T> {

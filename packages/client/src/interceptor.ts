@@ -1,9 +1,9 @@
 import { isApiKeyFormat } from '@keyward/core';
 import { assertKnownOptions, isHeaderName } from '@keyward/core/adapter';
 import type { Dispatcher } from 'undici';
+import { API_KEY_HEADER } from './credentials.js';
 import { KeywardError } from './errors.js';
 import { isObject } from './is-object.js';
-import { API_KEY_HEADER } from './transport.js';
 import { usageCaller, usageError } from './usage-error.js';
 
 /** Options for {@link apiKeyInterceptor}. */

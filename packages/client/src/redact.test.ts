@@ -27,6 +27,23 @@ describe('redactUntrusted', () => {
       }),
     );
   });
+
+  it('hides anything shaped like a session token or a webhook secret, and a shortened one too', () => {
+    const token = fc.stringMatching(/^kws_[A-Za-z0-9_-]{43}$/);
+    const secret = fc
+      .uint8Array({ minLength: 24, maxLength: 64 })
+      .map((bytes) => `wh${bytes[0]! % 2 ? 'sec' : 'sk'}_${Buffer.from(bytes).toString('base64')}`);
+    fc.assert(
+      fc.property(token, secret, fc.integer({ min: 20, max: 47 }), (t, s, cut) => {
+        expect(redactUntrusted(`echo ${t} and ${s}!`, [])).toBe(`echo ${REDACTED} and ${REDACTED}!`);
+        expect(redactUntrusted(`echo "${t.slice(0, cut)}"`, [])).toBe(`echo "${REDACTED}"`);
+      }),
+    );
+  });
+
+  it('leaves the prefixes alone when no secret follows them', () => {
+    expect(redactUntrusted('use a kws_ token or a whsec_ secret', [])).toBe('use a kws_ token or a whsec_ secret');
+  });
 });
 
 describe('redactHeaders', () => {

@@ -1,9 +1,12 @@
-/** What a key is replaced with wherever the client prints something. */
+/** What a key, a session token or a webhook secret is replaced with wherever the client prints something. */
 export const REDACTED = '***';
 
-// Any run of 64 lowercase hex characters has the shape of a keyward key. Text that comes from the
-// server (an error message) is scrubbed of them too, in case a faulty server echoes a key.
-const KEY_SHAPED = /[0-9a-f]{64}/g;
+// The shapes of keyward's secrets: a key (64 lowercase hex characters), a portal session token
+// (`kws_` and base64url) and a webhook secret (`whsec_`, or an ed25519 `whsk_` key, and base64).
+// Text that comes from the server (an error message) or from below (an undici error) is scrubbed
+// of them all, in case a faulty server echoes one; a shortened run is hidden too, since part of a
+// secret is still too much.
+const SECRET_SHAPED = [/[0-9a-f]{64}/g, /kws_[A-Za-z0-9_-]{16,}/g, /wh(?:sec|sk)_[A-Za-z0-9+/]{16,}={0,2}/g];
 
 /**
  * Replaces every occurrence of each secret in `text` with {@link REDACTED}. Empty secrets are
@@ -17,9 +20,14 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   return out;
 }
 
-/** Like {@link redact}, and also hides anything shaped like a key: for text the server wrote. */
+/**
+ * Like {@link redact}, and also hides anything shaped like a key, a session token or a webhook
+ * secret: for text the server or a library wrote.
+ */
 export function redactUntrusted(text: string, secrets: readonly (string | undefined)[]): string {
-  return redact(text, secrets).replace(KEY_SHAPED, REDACTED);
+  let out = redact(text, secrets);
+  for (const shape of SECRET_SHAPED) out = out.replace(shape, REDACTED);
+  return out;
 }
 
 /**
@@ -40,7 +48,7 @@ export function redactHeaders(
 
 /**
  * A copy of an error (and of its causes, a few levels deep) with every secret, and anything
- * shaped like a key, redacted from its message and stack, keeping `name` and `code`. Errors from below (undici, a key provider) can
+ * shaped like a key, token or webhook secret, redacted from its message and stack, keeping `name` and `code`. Errors from below (undici, a key provider) can
  * quote request headers, and `util.inspect` prints a cause in full, so none is attached as is.
  */
 export function redactError(err: unknown, secrets: readonly (string | undefined)[], depth = 0): unknown {

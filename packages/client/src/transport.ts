@@ -1,17 +1,14 @@
-import { isApiKeyFormat } from '@keyward/core';
 import { isHeaderName, isHeaderValue } from '@keyward/core/adapter';
 import { Agent, type Dispatcher } from 'undici';
 import { toCamelCase, toSnakeCase } from './case.js';
-import { type DebugEvent, MAX_TIMEOUT_MS, type ResolvedOptions } from './client-options.js';
+import { type DebugEvent, MAX_TIMEOUT_MS, type TransportOptions } from './client-options.js';
+import { CREDENTIAL_HEADER_NAMES, type Credential, credentialHeaderRefusal } from './credentials.js';
 import { CLIENT_ERROR_CODES, KeywardError, type KeywardErrorRequest } from './errors.js';
 import { isObject } from './is-object.js';
 import { redact, redactError, redactHeaders, redactUntrusted } from './redact.js';
 import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry.js';
 import type { QueryValue } from './types.js';
 import { usageError } from './usage-error.js';
-
-/** The header the client sends its key in, lowercase as undici sends it. */
-export const API_KEY_HEADER = 'x-api-key';
 
 /**
  * One call to the server, as a resource (`client.keys`, `client.me()`, `client.request()`) hands
@@ -28,7 +25,7 @@ export interface TransportRequest {
   query?: Record<string, QueryValue> | undefined;
   /** Sent as JSON with its object keys in snake_case; `undefined` sends no body. */
   body?: unknown;
-  /** Extra headers, checked with core's header rules. `X-API-Key` is refused. */
+  /** Extra headers, checked with core's header rules. `X-API-Key` and `X-Session-Token` are refused. */
   headers?: Record<string, string> | undefined;
   /** Allows retries of a POST or PATCH that is safe to repeat; other methods follow RFC 9110. */
   idempotent?: boolean | undefined;
@@ -52,10 +49,10 @@ interface PreparedRequest {
   timeoutMs: number;
   signal: AbortSignal | undefined;
   canRetry: boolean;
-  /** What errors and debug events show of the request: the URL with the key redacted. */
+  /** What errors and debug events show of the request: the URL with the credential redacted. */
   shown: KeywardErrorRequest;
-  /** For redaction only: every text that leaves the transport is scrubbed of it. */
-  key: string;
+  /** The key or token sent. For redaction only: every text that leaves the transport is scrubbed of it. */
+  secret: string;
 }
 
 /** What one attempt ended with: a response (any status) or an error without one. */
@@ -106,15 +103,14 @@ function checkSignal(operation: string, signal: unknown): AbortSignal | undefine
   return signal;
 }
 
-function checkHeaders(operation: string, headers: unknown): Record<string, string> {
+function checkHeaders(operation: string, headers: unknown, credential: Credential): Record<string, string> {
   if (headers === undefined) return {};
   if (!isObject(headers)) throw usageError(operation, 'headers must be an object of strings');
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!isHeaderName(name)) throw usageError(operation, `headers: ${JSON.stringify(name)} is not a header name`);
-    if (name.toLowerCase() === API_KEY_HEADER) {
-      throw usageError(operation, 'headers cannot set X-API-Key; the client sends its own key');
-    }
+    const refusal = credentialHeaderRefusal(credential, name);
+    if (refusal !== undefined) throw usageError(operation, refusal);
     if (!isHeaderValue(value)) {
       throw usageError(operation, `header ${name} must be a string without control characters`);
     }
@@ -133,22 +129,24 @@ function appendQuery(operation: string, url: URL, query: unknown): void {
 }
 
 /**
- * The HTTP side of the client: builds the URL and headers, resolves the key, runs the attempts
- * with their timeout, abort and retry rules, reads the response and turns every failure into a
- * redacted {@link KeywardError}. Resources describe a call as a {@link TransportRequest} and know
- * nothing of undici.
+ * The HTTP side of the client: builds the URL and headers, resolves the credential (the key, or
+ * the portal client's session token), runs the attempts with their timeout, abort and retry
+ * rules, reads the response and turns every failure into a redacted {@link KeywardError}.
+ * Resources describe a call as a {@link TransportRequest} and know nothing of undici.
  */
 export class Transport {
-  // Private fields: util.inspect and JSON.stringify cannot see them, so the key provider never
-  // shows up in a log of the client.
-  readonly #options: ResolvedOptions;
+  // Private fields: util.inspect and JSON.stringify cannot see them, so the key or token provider
+  // never shows up in a log of the client.
+  readonly #options: TransportOptions;
+  readonly #credential: Credential;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   #closed = false;
 
-  /** Takes options already checked by `resolveOptions`. */
-  constructor(options: ResolvedOptions) {
+  /** Takes options already checked by `resolveOptions` or `resolvePortalOptions`, and the one credential it sends. */
+  constructor(options: TransportOptions, credential: Credential) {
     this.#options = options;
+    this.#credential = credential;
     this.#ownsDispatcher = options.dispatcher === undefined;
     // An Agent keeps one keep-alive Pool per origin.
     this.#dispatcher = options.dispatcher ?? new Agent();
@@ -187,19 +185,19 @@ export class Transport {
     appendQuery(operation, url, request.query);
     const timeoutMs = checkTimeout(operation, request.timeoutMs ?? this.#options.timeoutMs);
     const signal = checkSignal(operation, request.signal);
-    const extraHeaders = checkHeaders(operation, request.headers);
+    const extraHeaders = checkHeaders(operation, request.headers, this.#credential);
     const body = request.body === undefined ? undefined : JSON.stringify(toSnakeCase(request.body));
 
-    // Before the key is known, the URL may still be shown; after, it is always redacted.
+    // Before the credential is known, the URL may still be shown; after, it is always redacted.
     const unresolved: KeywardErrorRequest = { method, url: url.href };
     if (this.#closed) throw new KeywardError('network_error', 'The client is closed', { request: unresolved });
-    const key = await this.#resolveKey(unresolved);
+    const secret = await this.#credential.resolve(unresolved);
 
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.#options.userAgent };
     if (this.#options.environmentId !== undefined) headers['x-environment-id'] = this.#options.environmentId;
     if (body !== undefined) headers['content-type'] = 'application/json';
     Object.assign(headers, extraHeaders);
-    headers[API_KEY_HEADER] = key;
+    headers[this.#credential.header] = secret;
 
     return {
       url,
@@ -209,8 +207,8 @@ export class Transport {
       timeoutMs,
       signal,
       canRetry: isIdempotentMethod(method) || request.idempotent === true,
-      shown: { method, url: redact(url.href, [key]) },
-      key,
+      shown: { method, url: redact(url.href, [secret]) },
+      secret,
     };
   }
 
@@ -225,7 +223,7 @@ export class Transport {
       }
     };
     for (let attempt = 1; ; attempt++) {
-      debug({ type: 'request', ...shown, attempt, headers: redactHeaders(prepared.headers, [API_KEY_HEADER]) });
+      debug({ type: 'request', ...shown, attempt, headers: redactHeaders(prepared.headers, CREDENTIAL_HEADER_NAMES) });
       const outcome = await this.#attempt(prepared);
       let error: KeywardError;
       if (outcome.ok) {
@@ -262,7 +260,7 @@ export class Transport {
   }
 
   async #attempt(prepared: PreparedRequest): Promise<AttemptOutcome> {
-    const { url, method, headers, body, timeoutMs, shown, key, signal: callerSignal } = prepared;
+    const { url, method, headers, body, timeoutMs, shown, secret, signal: callerSignal } = prepared;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -271,7 +269,7 @@ export class Transport {
     }, timeoutMs);
     const signal = callerSignal === undefined ? controller.signal : AbortSignal.any([callerSignal, controller.signal]);
     const failure = (raw: unknown, status: number, requestId?: string): AttemptOutcome => {
-      const err = redactError(raw, [key]);
+      const err = redactError(raw, [secret]);
       const base = { status, requestId, request: shown, cause: err };
       if (callerSignal?.aborted) {
         return { ok: false, error: new KeywardError('aborted', CLIENT_ERROR_CODES.aborted, base) };
@@ -285,7 +283,7 @@ export class Transport {
         const message = `The server answered ${status} but the body was cut short`;
         return { ok: false, error: new KeywardError('invalid_response', message, base) };
       }
-      const detail = err instanceof Error ? redact(err.message, [key]) : 'unknown error';
+      const detail = err instanceof Error ? redact(err.message, [secret]) : 'unknown error';
       const message = `${CLIENT_ERROR_CODES.network_error} (${method} ${shown.url}): ${detail}`;
       return { ok: false, error: new KeywardError('network_error', message, { request: shown, cause: err }) };
     };
@@ -353,36 +351,12 @@ export class Transport {
     const retryAfterMs = parseRetryAfter(outcome.retryAfter, this.#options.backoff.now());
     const error = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;
     if (error !== undefined && isToken(error.code)) {
-      const message = typeof error.message === 'string' ? redactUntrusted(error.message, [prepared.key]) : error.code;
+      const message =
+        typeof error.message === 'string' ? redactUntrusted(error.message, [prepared.secret]) : error.code;
       return new KeywardError(error.code, message, { ...base, retryAfterMs });
     }
     const message = `The server answered ${status} without a keyward error body`;
     return new KeywardError('invalid_response', message, { ...base, retryAfterMs });
-  }
-
-  async #resolveKey(shown: KeywardErrorRequest): Promise<string> {
-    const source = this.#options.apiKey;
-    let key: unknown = source;
-    if (typeof source === 'function') {
-      try {
-        key = await source();
-      } catch (err) {
-        throw new KeywardError('missing_api_key', 'The apiKey function failed; no request was sent', {
-          request: shown,
-          cause: redactError(err, []),
-        });
-      }
-    }
-    if (key === undefined || key === null || key === '') {
-      const message = 'No API key: pass apiKey to createClient or set KEYWARD_API_KEY; no request was sent';
-      throw new KeywardError('missing_api_key', message, { request: shown });
-    }
-    if (!isApiKeyFormat(key)) {
-      // The server would refuse it too; failing here saves the round trip and a failed attempt.
-      const message = 'The API key is not 64 lowercase hex characters; no request was sent';
-      throw new KeywardError('invalid_api_key', message, { request: shown });
-    }
-    return key;
   }
 
   #buildUrl(operation: string, path: unknown): URL {
@@ -401,7 +375,8 @@ export class Transport {
       url = new URL(`${base.origin}${prefix}${path.startsWith('/') ? '' : '/'}${path}`);
     }
     if (url.origin !== base.origin) {
-      throw usageError(operation, `path must be relative to baseUrl; the API key is never sent to ${url.origin}`);
+      const { name } = this.#credential;
+      throw usageError(operation, `path must be relative to baseUrl; the ${name} is never sent to ${url.origin}`);
     }
     url.hash = '';
     return url;

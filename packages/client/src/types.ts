@@ -79,7 +79,103 @@ export interface RotateApiKeyInput {
   gracePeriodSeconds?: number;
 }
 
-/** The last argument of every typed method (`client.me`, `client.keys.*`). */
+/**
+ * Who a portal session acts for: what `GET /v1/portal/me` answers for the session token the
+ * portal client sends. Never contains the token.
+ */
+export interface PortalSession {
+  /** `ses_…`: the id your server revokes the session by. */
+  sessionId: string;
+  /** The customer of your tenant the session acts for. */
+  customerId: string;
+  tenantId: string;
+  environmentId: string;
+  /** ISO 8601: from then on the token answers 401 `expired_session_token`. */
+  expiresAt: string;
+}
+
+/** A new portal session: the plaintext `token`, shown this once, its id and its end. */
+export interface CreatedPortalSession {
+  /** The session token (`kws_…`). Hand it to the customer now: the server never shows it again. */
+  token: string;
+  /** `ses_…`: what `client.portal.revokeSession` takes. */
+  sessionId: string;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+/** Input of `client.portal.createSession`. */
+export interface CreatePortalSessionInput {
+  /** The customer of your tenant the session acts for. */
+  customerId: string;
+  /** How long the token works. Default: the server's (3600; the reference server takes 60 to 86 400). */
+  ttlSeconds?: number;
+}
+
+/** A webhook receiving endpoint as the server lists it. Never contains its secret. */
+export interface WebhookEndpoint {
+  /** `whe_…`: the last part of the endpoint's receiving URL. */
+  id: string;
+  name: string | null;
+  /** How far a webhook's `webhook-timestamp` may be from the server's clock. */
+  toleranceSeconds: number;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** A new endpoint, or one whose secret was rotated: the record and its `whsec_` secret, shown this once. */
+export interface CreatedWebhookEndpoint extends WebhookEndpoint {
+  /** The signing secret (`whsec_…`). Give it to the sender now: the server never shows it again. */
+  secret: string;
+}
+
+/** The endpoints of the calling key's tenant and environment. */
+export interface WebhookEndpointList {
+  items: WebhookEndpoint[];
+}
+
+/** One webhook the endpoint received and verified. The body is not kept. */
+export interface WebhookDelivery {
+  /** The sender's `webhook-id`: a second delivery with it is refused as a replay (409 `conflict`). */
+  webhookId: string;
+  endpointId: string;
+  /** The payload's `type` when it is JSON with a string `type`, else `null`. */
+  eventType: string | null;
+  /** ISO 8601. */
+  receivedAt: string;
+  /** Bytes of the body. */
+  size: number;
+}
+
+/** One page of deliveries, newest first. */
+export interface WebhookDeliveryPage {
+  items: WebhookDelivery[];
+  pagination: { total: number; limit: number; offset: number };
+}
+
+/** Input of `client.webhooks.createEndpoint`. */
+export interface CreateWebhookEndpointInput {
+  /** For people. Default `null`. */
+  name?: string | null;
+  /** Default: the server's (300; the reference server takes 1 to 3600). */
+  toleranceSeconds?: number;
+}
+
+/** Input of `client.webhooks.rotateSecret`. */
+export interface RotateWebhookSecretInput {
+  /** How long the old secret keeps verifying. Default: the server's (86 400, a day; 0 ends it at once). */
+  gracePeriodSeconds?: number;
+}
+
+/** Input of `client.webhooks.listDeliveries`. */
+export interface ListWebhookDeliveriesInput {
+  /** 1 to 100; the server's default is 50. */
+  limit?: number;
+  /** 0 or more. */
+  offset?: number;
+}
+
+/** The last argument of every typed method (`client.me`, `client.keys.*`, `client.portal.*`, `client.webhooks.*`, `portal.*`). */
 export interface CallOptions {
   /** Cancels the request (code `aborted`). */
   signal?: AbortSignal;
@@ -93,12 +189,12 @@ export type QueryValue = string | number | boolean | null | undefined | readonly
 /** Input of `client.request`, for routes the client has no method for. */
 export interface RequestInput {
   method: string;
-  /** A path relative to `baseUrl`, such as `/v1/portal/sessions`. URLs of other origins are refused. */
+  /** A path relative to `baseUrl`, such as `/v1/billing/usage`. URLs of other origins are refused. */
   path: string;
   query?: Record<string, QueryValue>;
   /** Sent as JSON with its object keys in snake_case. */
   body?: unknown;
-  /** Extra headers. `X-API-Key` cannot be set here: the client sends it. */
+  /** Extra headers. `X-API-Key` and `X-Session-Token` cannot be set here: the client sends its own credential. */
   headers?: Record<string, string>;
   /** Allow retries of a POST or PATCH that is safe to repeat. */
   idempotent?: boolean;

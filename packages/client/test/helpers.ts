@@ -2,11 +2,69 @@ import { DEV_API_KEY } from '@keyward/core';
 import { MockAgent } from 'undici';
 import { afterEach } from 'vitest';
 import { createClient, type KeywardClient } from '../src/client.js';
-import type { ClientOptions } from '../src/client-options.js';
+import type { ClientOptions, PortalClientOptions } from '../src/client-options.js';
 import { isKeywardError, type KeywardError } from '../src/errors.js';
+import { createPortalClient, type PortalClient } from '../src/portal-client.js';
 
 export const ORIGIN = 'http://127.0.0.1:3000';
 export const KEY = DEV_API_KEY;
+/** A portal session token of the right form (`kws_` and 43 base64url characters). */
+export const TOKEN = `kws_${'Tok3n-_'.repeat(6)}x`;
+/** A webhook secret of the right form, as the server shows it once. */
+export const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
+/** What `POST /v1/portal/sessions` answers. */
+export const WIRE_CREATED_SESSION = {
+  token: TOKEN,
+  session_id: 'ses_0123456789abcdef01234567',
+  expires_at: '2030-01-01T01:00:00.000Z',
+};
+
+/** What `GET /v1/portal/me` answers, and the same as the portal client returns it. */
+export const WIRE_PORTAL_SESSION = {
+  session_id: 'ses_0123456789abcdef01234567',
+  customer_id: 'cus_42',
+  tenant_id: 'tenant_dev',
+  environment_id: 'env_dev',
+  expires_at: '2030-01-01T01:00:00.000Z',
+};
+export const CAMEL_PORTAL_SESSION = {
+  sessionId: 'ses_0123456789abcdef01234567',
+  customerId: 'cus_42',
+  tenantId: 'tenant_dev',
+  environmentId: 'env_dev',
+  expiresAt: '2030-01-01T01:00:00.000Z',
+};
+
+/** A webhook endpoint as the server lists it, and as the client returns it. */
+export const WIRE_ENDPOINT = {
+  id: 'whe_0123456789abcdef01234567',
+  name: 'billing',
+  tolerance_seconds: 300,
+  created_at: '2029-12-01T00:00:00.000Z',
+};
+export const CAMEL_ENDPOINT = {
+  id: 'whe_0123456789abcdef01234567',
+  name: 'billing',
+  toleranceSeconds: 300,
+  createdAt: '2029-12-01T00:00:00.000Z',
+};
+
+/** A delivery as the server lists it, and as the client returns it. */
+export const WIRE_DELIVERY = {
+  webhook_id: 'msg_1',
+  endpoint_id: WIRE_ENDPOINT.id,
+  event_type: 'invoice.paid',
+  received_at: '2030-01-01T00:00:00.000Z',
+  size: 42,
+};
+export const CAMEL_DELIVERY = {
+  webhookId: 'msg_1',
+  endpointId: WIRE_ENDPOINT.id,
+  eventType: 'invoice.paid',
+  receivedAt: '2030-01-01T00:00:00.000Z',
+  size: 42,
+};
 
 /** A wire ApiKey (snake_case), as the reference server sends it. */
 export const WIRE_KEY = {
@@ -63,23 +121,41 @@ interface Seen {
  * saw, and a client on it whose sleeps are recorded instead of waited.
  */
 export function setup(options: ClientOptions = {}) {
+  const server = mockServer();
+  const client: KeywardClient = createClient({
+    apiKey: KEY,
+    dispatcher: server.agent,
+    ...options,
+    backoff: { ...server.backoff, ...options.backoff },
+  });
+  return { ...server, client };
+}
+
+/** Like {@link setup}, with a portal client that sends {@link TOKEN}. */
+export function setupPortal(options: Partial<PortalClientOptions> = {}) {
+  const server = mockServer();
+  const portal: PortalClient = createPortalClient({
+    token: TOKEN,
+    dispatcher: server.agent,
+    ...options,
+    backoff: { ...server.backoff, ...options.backoff },
+  });
+  return { ...server, portal };
+}
+
+/** The MockAgent, its pool, what it saw, and a backoff whose sleeps are recorded instead of waited. */
+function mockServer() {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const pool = agent.get(ORIGIN);
   const sleeps: number[] = [];
   const seen: Seen[] = [];
-  const client: KeywardClient = createClient({
-    apiKey: KEY,
-    dispatcher: agent,
-    ...options,
-    backoff: {
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-      random: () => 0.5,
-      ...options.backoff,
+  const backoff = {
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
     },
-  });
+    random: () => 0.5,
+  };
 
   /** Answers the next `times` requests to `path` with `status` and `body`, recording each. */
   function reply(
@@ -105,7 +181,7 @@ export function setup(options: ClientOptions = {}) {
       .times(times);
   }
 
-  return { agent, pool, client, sleeps, seen, reply };
+  return { agent, pool, sleeps, seen, reply, backoff };
 }
 
 /** The wire error body every keyward error answers with. */
@@ -127,7 +203,7 @@ export async function failure(promise: Promise<unknown>): Promise<KeywardError> 
  * Returns `track(env)`, which registers a {@link setup} environment's MockAgent to be closed
  * after each test and checked for interceptors that no request used.
  */
-export function trackAgents(): <T extends ReturnType<typeof setup>>(env: T) => T {
+export function trackAgents(): <T extends { agent: MockAgent }>(env: T) => T {
   let agents: { assertNoPendingInterceptors(): void; close(): Promise<void> }[] = [];
   afterEach(async () => {
     // Taken first, so that one failing test does not fail every later one's afterEach.

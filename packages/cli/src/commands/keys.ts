@@ -1,5 +1,6 @@
-import { type ApiKey, createClient, type KeywardClient } from '@keyward/client';
+import type { ApiKey, KeywardClient } from '@keyward/client';
 import { type CliIo, nameTyped, UsageError } from '../io.js';
+import { createServerClient } from '../server-client.js';
 
 /**
  * The command-line options of `keyward keys`, as `parseArgs` read them: strings, checked here
@@ -50,13 +51,7 @@ export async function keysCommand(
   client?: KeywardClient,
 ): Promise<number> {
   const [action, ...rest] = args;
-  const api =
-    client ??
-    createClient({
-      apiKey: io.env.KEYWARD_API_KEY,
-      baseUrl: options.baseUrl ?? io.env.KEYWARD_BASE_URL ?? 'http://127.0.0.1:3000',
-      environmentId: options.environmentId,
-    });
+  const api = client ?? createServerClient(io, options);
   const print = (value: unknown, text: string) =>
     io.stdout(`${options.json ? JSON.stringify(value, null, 2) : text}\n`);
   try {

@@ -1,5 +1,5 @@
 import { isObject } from '../is-object.js';
-import type { Transport, TransportRequest } from '../transport.js';
+import type { Transport } from '../transport.js';
 import type {
   ApiKey,
   ApiKeyPage,
@@ -11,6 +11,7 @@ import type {
   UpdateApiKeyInput,
 } from '../types.js';
 import { usageError } from '../usage-error.js';
+import { callOptions, checkInput, idPath } from './call.js';
 
 const KEYS_PATH = '/v1/secrets/api/keys';
 
@@ -38,24 +39,7 @@ function toIsoString(value: Date | string | null | undefined): string | null | u
 }
 
 function keyPath(operation: string, id: unknown): string {
-  if (typeof id !== 'string' || id === '') throw usageError(operation, 'id must be a non-empty string');
-  // Escaped, so that an id such as `a/../b` names one key and never another route.
-  return `${KEYS_PATH}/${encodeURIComponent(id)}`;
-}
-
-/** `input` itself, once it is known to be an object: a call's input is never a string or an array. */
-function checkInput<T>(operation: string, input: T, expected = 'an object'): T {
-  if (!isObject(input)) throw usageError(operation, `input must be ${expected}`);
-  return input;
-}
-
-/**
- * The per-call options, and nothing else: a typed call decides its own method, body and
- * retries, so stray fields of an untyped caller's options object never reach the transport.
- */
-function callOptions(options: CallOptions | undefined): Pick<TransportRequest, 'signal' | 'timeoutMs'> {
-  const { signal, timeoutMs } = options ?? {};
-  return { signal, timeoutMs };
+  return idPath(operation, KEYS_PATH, id);
 }
 
 /** The wire's `{ api_key, secret }` as keyward names them: `key` the plaintext, `apiKey` the record. */
