@@ -71,6 +71,9 @@ describe('loadConfig', () => {
 
   it('turns the development key off in production', () => {
     expect(loadConfig({ NODE_ENV: 'production' }, { cwd: '/srv' })).toMatchObject({ production: true, devKey: false });
+    // memory:// is the in-memory database, never a folder named memory: under the working directory.
+    expect(loadConfig({ KEYWARD_DATA_DIR: 'memory://' }, { cwd: '/srv' }).dataDir).toBe('memory://');
+    expect(loadConfig({ KEYWARD_DATA_DIR: 'memory' }, { cwd: '/srv' }).dataDir).toBe('/srv/memory');
     // Any spelling that is not a known development value is production: the key stays off.
     for (const NODE_ENV of ['Production', 'PRODUCTION', 'prod', 'production ', 'staging']) {
       expect(loadConfig({ NODE_ENV })).toMatchObject({ production: true, devKey: false });

@@ -128,7 +128,8 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? null,
-    dataDir: resolve(cwd, e.KEYWARD_DATA_DIR),
+    // memory:// is the embedded database in memory (gone at exit), not a folder named memory:.
+    dataDir: e.KEYWARD_DATA_DIR === 'memory://' ? 'memory://' : resolve(cwd, e.KEYWARD_DATA_DIR),
     staticKeys,
     production,
     devKey: !production && e.KEYWARD_DEV_KEY !== false,

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -230,4 +231,49 @@ describe('PostgresKeyStore on PGlite in a folder', () => {
       await check.close();
     }
   });
+});
+
+describe('an embedded data directory belongs to one process', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'keyward-lock-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const openIn = (dir: string) => createPostgresKeyStore({ dataDir: dir, onError: () => {} });
+
+  it('refuses a second open of the same folder, in this process or another, until the first closes', async () => {
+    const first = await openIn(dataDir);
+    await expect(openIn(dataDir)).rejects.toThrow(/is already open in this process/);
+    // Another process, as a second server on the same KEYWARD_DATA_DIR would be.
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(entry)}).then((m) => m.createPostgresKeyStore({ dataDir: ${JSON.stringify(dataDir)} })).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.status).toBe(3);
+    expect(child.stderr).toMatch(
+      new RegExp(`data directory .* is in use by process ${process.pid}; an embedded database belongs to one process`),
+    );
+    await first.close();
+    const again = await openIn(dataDir);
+    await again.close();
+  }, 120_000);
+
+  it('takes over a lock left by a process that no longer runs (a SIGKILL)', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
+    await writeFile(join(dataDir, 'keyward.lock'), String(dead));
+    const store = await openIn(dataDir);
+    expect(await readFile(join(dataDir, 'keyward.lock'), 'utf8')).toBe(String(process.pid));
+    await store.close();
+    await expect(stat(join(dataDir, 'keyward.lock'))).rejects.toThrow(/ENOENT/);
+  }, 120_000);
+
+  it('keeps memory:// databases apart, with no lock', async () => {
+    const a = await openIn('memory://');
+    const b = await openIn('memory://');
+    await a.create({ tenantId: 't', environmentId: 'e', name: 'only in a' });
+    expect((await b.list({ tenantId: 't', environmentId: 'e' })).total).toBe(0);
+    await Promise.all([a.close(), b.close()]);
+  }, 120_000);
 });
