@@ -26,7 +26,10 @@ const CALLER = '@keyward/server: createApp';
 
 /** Options for {@link createApp}. */
 export interface CreateAppOptions {
-  /** Where the server keeps what it manages: `{ keys }`, a `ManagedKeyStore` for API keys. */
+  /**
+   * Where the server keeps what it manages: `keys` (a `ManagedKeyStore`), `sessions` (a
+   * `ManagedSessionStore`) and `webhooks` (a `ManagedWebhookStore`), all three required.
+   */
   storage: ServerStorage;
   /** Static keys by hash, from `KEYWARD_CONFIG`, raw JSON or parsed with `parseKeyConfig`. */
   staticKeys?: KeyConfig | unknown;
@@ -115,12 +118,13 @@ function sendBodyTooLarge(request: FastifyRequest, reply: FastifyReply): Fastify
  * unknown fields of `storage`, are refused with the name they were probably meant to be.
  *
  * @example
- * const app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true });
+ * const storage = { keys: new MemoryKeyStore(), sessions: new MemorySessionStore(), webhooks: new MemoryWebhookStore() };
+ * const app = createApp({ storage, devKey: true });
  * const res = await app.inject({ url: '/v1/me', headers: { 'x-api-key': DEV_API_KEY } });
  */
 export function createApp(options: CreateAppOptions): FastifyInstance {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${CALLER}: options must be an object such as { storage: { keys } }`);
+    throw new TypeError(`${CALLER}: options must be an object such as { storage: { keys, sessions, webhooks } }`);
   }
   assertKnownOptions(options, CREATE_APP_OPTIONS, CALLER);
   const { storage, devKey = false, now = () => new Date() } = options;

@@ -1,3 +1,4 @@
+import { MemorySessionStore, MemoryWebhookStore } from '@keyward/core';
 import { createPostgresKeyStore } from '@keyward/store-postgres';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from './config.js';
@@ -28,7 +29,11 @@ async function main(): Promise<void> {
   });
 
   app = createApp({
-    storage: { keys },
+    // The database store keeps API keys only, so far: portal sessions and webhook endpoints live
+    // in this process's memory until it keeps them too (then it is `{ keys, sessions: keys,
+    // webhooks: keys }`, one store for all three), and are lost on restart and not shared by
+    // several instances meanwhile.
+    storage: { keys, sessions: new MemorySessionStore(), webhooks: new MemoryWebhookStore() },
     staticKeys: config.staticKeys ?? undefined,
     devKey: config.devKey,
     logger: { level: config.logLevel },

@@ -25,7 +25,7 @@ function describeIsolation(name: string, makeStore: StoreFactory) {
       handle = await makeStore();
       if (handle === null) return;
       const store: ManagedKeyStore = handle.store;
-      app = createApp({ storage: { keys: store }, failureLimit: false });
+      app = createApp({ storage: handle.storage, failureLimit: false });
       for (const tenantId of ['acme', 'globex', 'initech']) {
         for (const environmentId of ['prod', 'dev']) {
           const { key: admin } = await store.create({ tenantId, environmentId, name: 'admin', scopes: ['*'] });

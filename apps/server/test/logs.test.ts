@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import { DEV_API_KEY } from '@keyward/core';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
-import { body, createKeyVia, devHeaders, withKey } from './helpers.js';
+import { body, createKeyVia, devHeaders, memoryStorage, withKey } from './helpers.js';
 
 // The plaintext key must never reach the logs: not from headers, not from errors.
 
@@ -21,7 +21,7 @@ describe('logs', () => {
   it('never contain a key, wherever the request carried it', async () => {
     const logs = capture();
     const app = createApp({
-      storage: { keys: new MemoryKeyStore() },
+      storage: memoryStorage(),
       devKey: true,
       failureLimit: false,
       logger: { level: 'trace', stream: logs.stream },
@@ -67,7 +67,7 @@ describe('logs', () => {
   it('keep the request id with every line of a request', async () => {
     const logs = capture();
     const app = createApp({
-      storage: { keys: new MemoryKeyStore() },
+      storage: memoryStorage(),
       devKey: true,
       logger: { level: 'info', stream: logs.stream },
     });

@@ -1,9 +1,9 @@
-import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import { DEV_API_KEY } from '@keyward/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
 import { SERVER_OPERATIONS } from '../src/routes/index.js';
-import { body, createKeyVia, devHeaders, errorCode } from './helpers.js';
+import { body, createKeyVia, devHeaders, errorCode, memoryStorage } from './helpers.js';
 import { compareRoutesWithDocument, type RegisteredRoute, recordRegisteredRoutes } from './registered-routes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document, walked by path in assertions that check its shape
@@ -21,7 +21,7 @@ describe('GET /openapi.json', () => {
   const recorder = recordRegisteredRoutes();
 
   beforeAll(async () => {
-    app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true, failureLimit: false });
+    app = createApp({ storage: memoryStorage(), devKey: true, failureLimit: false });
     await app.ready();
     routes = recorder.routesOf(app);
     const res = await app.inject({ url: '/openapi.json' });
@@ -53,7 +53,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('fails that comparison for a route added without a definition, or a definition without a route', async () => {
-    const extra = createApp({ storage: { keys: new MemoryKeyStore() }, failureLimit: false });
+    const extra = createApp({ storage: memoryStorage(), failureLimit: false });
     extra.get('/v1/undocumented', { config: { keyward: { auth: 'none' } } }, async () => ({ ok: true }));
     await extra.ready();
     const extraRoutes = recorder.routesOf(extra);

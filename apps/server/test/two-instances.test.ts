@@ -15,8 +15,8 @@ describe('two instances on one PostgreSQL', () => {
   beforeAll(async () => {
     handle = await postgresStore();
     if (handle === null || !handle.reopen) return;
-    a = createApp({ storage: { keys: handle.store }, failureLimit: false });
-    b = createApp({ storage: { keys: await handle.reopen() }, failureLimit: false });
+    a = createApp({ storage: handle.storage, failureLimit: false });
+    b = createApp({ storage: await handle.reopen(), failureLimit: false });
     await Promise.all([a.ready(), b.ready()]);
   }, 60_000);
   afterAll(async () => {
