@@ -97,7 +97,20 @@ function successResponse(operation: Operation, responseIds: Set<string>): JsonOb
   if ('schema' in response) {
     const id = idOf(response.schema, `${operation.operationId}: response.schema`);
     responseIds.add(id);
-    return { description: response.description, content: { 'application/json': { schema: ref(id) } } };
+    return {
+      description: response.description,
+      ...(response.noStore
+        ? {
+            headers: {
+              'Cache-Control': {
+                description: 'The body holds a secret shown once: no cache may keep it.',
+                schema: { type: 'string', const: 'no-store' },
+              },
+            },
+          }
+        : {}),
+      content: { 'application/json': { schema: ref(id) } },
+    };
   }
   if ('contentType' in response) {
     return { description: response.description, content: { [response.contentType]: { schema: { type: 'string' } } } };

@@ -20,6 +20,9 @@ type OperationMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** The groups of the OpenAPI document, each with the sentence it shows for the group. */
 export const OPERATION_TAGS = {
   keys: "Issue, list, change, rotate and revoke API keys in the calling key's tenant and environment.",
+  portal:
+    'Customer portal sessions: minted with a key that holds portal:write, then used with their token in X-Session-Token.',
+  webhooks: 'Webhook endpoints managed with a key, and the public receiver that checks Standard Webhooks signatures.',
   identity: 'Who the calling key is.',
   service: 'The server itself: health and this document.',
 } as const;
@@ -64,6 +67,11 @@ interface JsonResponse<S extends z.ZodType = z.ZodType> {
   status: 200 | 201;
   description: string;
   schema: S;
+  /**
+   * The body holds a secret shown this once (a key, a session token, a webhook secret): it is
+   * sent with `Cache-Control: no-store`, so that no browser or proxy cache keeps a copy.
+   */
+  noStore?: true;
 }
 
 /** A success response with no body. */

@@ -1,6 +1,18 @@
-import type { ApiKeyContext, ApiKeyRecord } from '@keyward/core';
+import type {
+  ApiKeyContext,
+  ApiKeyRecord,
+  CreatedSession,
+  WebhookDelivery,
+  WebhookEndpointRecord,
+} from '@keyward/core';
 import type { z } from 'zod';
-import type { apiKeySchema, meSchema } from './schemas.js';
+import type {
+  apiKeySchema,
+  createdSessionSchema,
+  meSchema,
+  webhookDeliverySchema,
+  webhookEndpointSchema,
+} from './schemas.js';
 
 /** A key record as the API sends it: snake_case, every field present, `null` when empty. */
 export type WireApiKey = z.output<typeof apiKeySchema>;
@@ -37,5 +49,35 @@ export function toWireContext(context: ApiKeyContext): z.output<typeof meSchema>
     user_id: context.userId,
     scopes: [...context.scopes],
     name: context.name,
+  };
+}
+
+/** Turns a new session into the `POST /v1/portal/sessions` body: the token, this once. */
+export function toWireCreatedSession(created: CreatedSession): z.output<typeof createdSessionSchema> {
+  return {
+    token: created.token,
+    session_id: created.session.id,
+    expires_at: created.session.expiresAt.toISOString(),
+  };
+}
+
+/** Turns an endpoint record into the wire `WebhookEndpoint`: never a secret. */
+export function toWireWebhookEndpoint(endpoint: WebhookEndpointRecord): z.output<typeof webhookEndpointSchema> {
+  return {
+    id: endpoint.id,
+    name: endpoint.name,
+    tolerance_seconds: endpoint.toleranceSeconds,
+    created_at: endpoint.createdAt.toISOString(),
+  };
+}
+
+/** Turns a recorded delivery into the wire `WebhookDelivery`. */
+export function toWireWebhookDelivery(delivery: WebhookDelivery): z.output<typeof webhookDeliverySchema> {
+  return {
+    webhook_id: delivery.webhookId,
+    endpoint_id: delivery.endpointId,
+    event_type: delivery.eventType,
+    received_at: delivery.receivedAt.toISOString(),
+    size: delivery.size,
   };
 }

@@ -96,9 +96,34 @@ describe('GET /openapi.json', () => {
       if (scopes.length > 0) expect(op.summary, name).toMatch(new RegExp(`\\(${scopes.join(', ')}\\)$`));
       else expect(op.summary, name).not.toMatch(/\)$/);
     }
-    // The key routes need keys:read or keys:write, as their guards say.
-    const guarded = served.filter((r) => (r.keyward?.scopes ?? []).length > 0).map((r) => r.keyward?.scopes?.join());
-    expect(new Set(guarded)).toEqual(new Set(['keys:read', 'keys:write']));
+    // The key and webhook endpoint routes need keys:read or keys:write, minting and revoking
+    // portal sessions portal:write, as their guards say.
+    const scopesUnder = (prefix: string) =>
+      new Set(
+        served
+          .filter((r) => r.path.startsWith(prefix) && (r.keyward?.scopes ?? []).length > 0)
+          .map((r) => r.keyward?.scopes?.join()),
+      );
+    expect(scopesUnder('/v1/secrets/')).toEqual(new Set(['keys:read', 'keys:write']));
+    expect(scopesUnder('/v1/webhooks/endpoints')).toEqual(new Set(['keys:read', 'keys:write']));
+    expect(scopesUnder('/v1/portal/')).toEqual(new Set(['portal:write']));
+    expect(scopesUnder('/')).toEqual(new Set(['keys:read', 'keys:write', 'portal:write']));
+  });
+
+  it('promises Cache-Control: no-store on exactly the responses that show a secret', () => {
+    const noStore: string[] = [];
+    for (const operations of Object.values(doc.paths as Json)) {
+      for (const op of Object.values(operations as Json)) {
+        for (const response of Object.values(op.responses as Json)) {
+          if (response.headers?.['Cache-Control'] === undefined) continue;
+          expect(response.headers['Cache-Control'].schema).toEqual({ type: 'string', const: 'no-store' });
+          noStore.push(op.operationId);
+        }
+      }
+    }
+    expect(noStore.sort()).toEqual(
+      ['createApiKey', 'createPortalSession', 'createWebhookEndpoint', 'rotateApiKey', 'rotateWebhookSecret'].sort(),
+    );
   });
 
   it('describes the ApiKey with every field of DESIGN.md section 4, all required', () => {
