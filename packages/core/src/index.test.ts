@@ -81,6 +81,7 @@ describe('the public surface, by audience', () => {
         'SESSION_TTL',
         'toSessionRecord',
         'activeWebhookSecrets',
+        'parseWebhookDelivery',
         'planSecretRotation',
         'prepareWebhookEndpoint',
         'toWebhookEndpointRecord',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../test/helpers.js';
 import { MemoryWebhookStore } from './memory-webhook-store.js';
 import { signWebhook, verifyWebhook } from './webhook-signatures.js';
-import { activeWebhookSecrets, webhookEventType } from './webhook-store-input.js';
+import { activeWebhookSecrets, parseWebhookDelivery, webhookEventType } from './webhook-store-input.js';
 
 const scope = { tenantId: 't_1', environmentId: 'prod' };
 const otherScopes = [
@@ -101,6 +101,59 @@ describe('MemoryWebhookStore', () => {
     expect(await store.deleteEndpoint(scope, a.endpoint.id)).toBe(true);
     expect(await store.listDeliveries(scope, a.endpoint.id)).toBeNull();
   });
+
+  it('lists deliveries newest first by receivedAt, the later recorded first among equal times', async () => {
+    const store = new MemoryWebhookStore();
+    const { endpoint } = await store.createEndpoint(scope);
+    const at = (s: number) => new Date(Date.parse('2030-01-01T00:00:00Z') + s * 1000);
+    const made = (webhookId: string, s: number) => ({
+      webhookId,
+      endpointId: endpoint.id,
+      eventType: null,
+      receivedAt: at(s),
+      size: 1,
+    });
+    // Recorded out of order (two instances, two clocks): the listing follows receivedAt.
+    for (const d of [made('m3', 3), made('m1', 1), made('m2a', 2), made('m2b', 2)])
+      await store.recordDelivery(scope, d);
+    const page = await store.listDeliveries(scope, endpoint.id);
+    expect(page?.items.map((d) => d.webhookId)).toEqual(['m3', 'm2b', 'm2a', 'm1']);
+  });
+
+  it('refuses a malformed delivery before looking the endpoint up, naming the field', async () => {
+    const store = new MemoryWebhookStore();
+    const { endpoint } = await store.createEndpoint(scope);
+    const good = { webhookId: 'msg_1', endpointId: endpoint.id, eventType: null, receivedAt: new Date(), size: 0 };
+    const cases: [unknown, RegExp][] = [
+      [null, /^Invalid webhook delivery: /],
+      [{ ...good, webhookId: 'has space' }, /webhookId: must be printable ASCII/],
+      [{ ...good, receivedAt: new Date(Number.NaN) }, /receivedAt/],
+      [{ ...good, size: -1 }, /size/],
+      [{ ...good, eventType: 'a\u0000b' }, /eventType/],
+      [{ ...good, payload: '{}' }, /payload: unknown field/],
+      [{ ...good, endpointId: 'whe_none', size: 1.5 }, /size/],
+    ];
+    for (const [delivery, message] of cases) {
+      await expect(store.recordDelivery(scope, delivery as never)).rejects.toThrow(TypeError);
+      await expect(store.recordDelivery(scope, delivery as never)).rejects.toThrow(message);
+    }
+    expect(await store.listDeliveries(scope, endpoint.id)).toEqual({ items: [], total: 0 });
+    expect(await store.recordDelivery(scope, good)).toBe('recorded');
+  });
+});
+
+describe('parseWebhookDelivery', () => {
+  it('accepts what a receiver records and hands back a copy', () => {
+    const receivedAt = new Date('2030-01-01T00:00:00Z');
+    const delivery = { webhookId: 'x'.repeat(256), endpointId: 'whe_1', eventType: 't', receivedAt, size: 2 ** 40 };
+    const parsed = parseWebhookDelivery(delivery);
+    expect(parsed).toEqual(delivery);
+    expect(parsed.receivedAt).not.toBe(receivedAt);
+    expect(() => parseWebhookDelivery({ ...delivery, webhookId: 'x'.repeat(257) })).toThrow(/webhookId/);
+    expect(() => parseWebhookDelivery({ ...delivery, eventType: 'x'.repeat(201) })).toThrow(/eventType/);
+    expect(() => parseWebhookDelivery({ ...delivery, eventType: 'half \ud800' })).toThrow(/eventType/);
+    expect(() => parseWebhookDelivery({ ...delivery, eventType: undefined })).toThrow(/eventType: required/);
+  });
 });
 
 describe('webhookEventType', () => {
@@ -115,6 +168,9 @@ describe('webhookEventType', () => {
       '{"type":""}',
       'null',
       `{"type":"${'x'.repeat(201)}"}`,
+      // Types no database text column can keep as given: no type, rather than an unrecordable webhook.
+      '{"type":"a\\u0000b"}',
+      '{"type":"\\ud800"}',
     ]) {
       expect(webhookEventType(payload)).toBeNull();
     }

@@ -12,7 +12,12 @@ import type {
   WebhookEndpointRecord,
   WebhookEndpointWithSecret,
 } from './webhook-store.js';
-import { planSecretRotation, prepareWebhookEndpoint, toWebhookEndpointRecord } from './webhook-store-input.js';
+import {
+  parseWebhookDelivery,
+  planSecretRotation,
+  prepareWebhookEndpoint,
+  toWebhookEndpointRecord,
+} from './webhook-store-input.js';
 
 /** Options for {@link MemoryWebhookStore}. */
 export interface MemoryWebhookStoreOptions {
@@ -85,11 +90,13 @@ export class MemoryWebhookStore implements ManagedWebhookStore {
   }
 
   async recordDelivery(scope: KeyScope, delivery: WebhookDelivery): Promise<RecordDeliveryResult> {
-    const found = this.#find(scope, delivery.endpointId);
+    parseKeyScope(scope);
+    const parsed = parseWebhookDelivery(delivery);
+    const found = this.#find(scope, parsed.endpointId);
     if (!found) throw new Error('@keyward/core: MemoryWebhookStore: no such endpoint');
     const seen = this.#deliveries.get(found.id) ?? new Map<string, WebhookDelivery>();
-    if (seen.has(delivery.webhookId)) return 'replayed';
-    seen.set(delivery.webhookId, { ...delivery, receivedAt: new Date(delivery.receivedAt) });
+    if (seen.has(parsed.webhookId)) return 'replayed';
+    seen.set(parsed.webhookId, parsed);
     this.#deliveries.set(found.id, seen);
     return 'recorded';
   }
@@ -102,7 +109,11 @@ export class MemoryWebhookStore implements ManagedWebhookStore {
     const found = this.#find(scope, endpointId);
     if (!found) return null;
     const { limit, offset } = parseListApiKeyRecordsInput(input ?? {});
-    const all = [...(this.#deliveries.get(found.id)?.values() ?? [])].reverse();
+    // Newest first by the time received; among equal times the later recorded first (a Map
+    // keeps insertion order, and the sort is stable), as a database orders by its sequence.
+    const all = [...(this.#deliveries.get(found.id)?.values() ?? [])]
+      .reverse()
+      .sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime());
     return {
       items: all.slice(offset, offset + limit).map((d) => ({ ...d, receivedAt: new Date(d.receivedAt) })),
       total: all.length,

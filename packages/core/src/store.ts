@@ -50,6 +50,7 @@ export type {
 } from './webhook-store.js';
 export {
   activeWebhookSecrets,
+  parseWebhookDelivery,
   planSecretRotation,
   prepareWebhookEndpoint,
   toWebhookEndpointRecord,

@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { identifierSchema, keyNameSchema, parse } from './key-store-input.js';
+import { FIELD_RULES, identifierSchema, keyNameSchema, parse } from './key-store-input.js';
 import { generateWebhookSecret } from './webhook-signatures.js';
-import type { CreateWebhookEndpointInput, StoredWebhookEndpoint, WebhookEndpointRecord } from './webhook-store.js';
+import type {
+  CreateWebhookEndpointInput,
+  StoredWebhookEndpoint,
+  WebhookDelivery,
+  WebhookEndpointRecord,
+} from './webhook-store.js';
 
 /** The rules of webhook endpoints: tolerance and rotation grace periods, in seconds. */
 export const WEBHOOK_RULES = {
@@ -102,8 +107,49 @@ export function webhookEventType(payload: Uint8Array | string): string | null {
     const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
     const parsed: unknown = JSON.parse(text);
     const type = typeof parsed === 'object' && parsed !== null ? (parsed as { type?: unknown }).type : undefined;
-    return typeof type === 'string' && type.length > 0 && type.length <= 200 ? type : null;
+    return isStorableEventType(type) ? type : null;
   } catch {
     return null;
   }
+}
+
+const MAX_EVENT_TYPE_LENGTH = 200;
+
+// A JSON string may hold "\u0000" or a lone surrogate: PostgreSQL text cannot keep either as
+// given, so such a type is no type at all rather than a signed webhook its store cannot record.
+function isStorableEventType(type: unknown): type is string {
+  return (
+    typeof type === 'string' &&
+    type.length > 0 &&
+    type.length <= MAX_EVENT_TYPE_LENGTH &&
+    !FIELD_RULES.keyName.forbidden.test(type)
+  );
+}
+
+const deliverySchema = z.strictObject({
+  // Standard Webhooks ids are at most 256 printable characters; verifyWebhook accepts no other.
+  webhookId: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  endpointId: z.string(),
+  eventType: z
+    .string()
+    .nullable()
+    .refine((type) => type === null || isStorableEventType(type), 'must be null or what webhookEventType gives'),
+  receivedAt: z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'),
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+/**
+ * Validates a delivery before a store records it, so that every store refuses the same input
+ * (and none sends a database what it cannot keep). An endpoint id it does not know is the
+ * store's to report, not this function's.
+ *
+ * @throws TypeError naming the bad field.
+ */
+export function parseWebhookDelivery(delivery: unknown): WebhookDelivery {
+  const parsed = parse(deliverySchema, delivery, 'webhook delivery');
+  return { ...parsed, receivedAt: new Date(parsed.receivedAt) };
 }

@@ -77,6 +77,20 @@ describe('createPostgresKeyStore: after close', () => {
   });
 });
 
+describe('createPostgresKeyStore: sessions and webhooks after close', () => {
+  it('refuses them too, with the same error', async () => {
+    const store = await createPostgresKeyStore({ dataDir: 'memory://' });
+    await store.close();
+    const closed = /^@keyward\/store-postgres: the store is closed$/;
+    await expect(store.findSessionByHash('a'.repeat(64))).rejects.toThrow(closed);
+    await expect(store.createSession({ ...scope, customerId: 'c' })).rejects.toThrow(closed);
+    await expect(store.revokeSession(scope, 'ses_x')).rejects.toThrow(closed);
+    await expect(store.createEndpoint(scope)).rejects.toThrow(closed);
+    await expect(store.findEndpoint(scope, 'whe_x', new Date())).rejects.toThrow(closed);
+    await expect(store.listDeliveries(scope, 'whe_x')).rejects.toThrow(closed);
+  });
+});
+
 describe('createPostgresKeyStore: options', () => {
   it('refuses a misspelled option instead of opening the embedded database in ./data', async () => {
     const cases: [unknown, string][] = [

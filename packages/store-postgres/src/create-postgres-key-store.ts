@@ -5,21 +5,41 @@ import {
   type ChangeEmitter,
   type CreateApiKeyRecordInput,
   type CreatedApiKeyRecord,
+  type CreatedSession,
+  type CreateSessionInput,
+  type CreateWebhookEndpointInput,
   createChangeEmitter,
   type KeyChange,
   type KeyScope,
   type ListApiKeyRecordsInput,
+  type ListWebhookDeliveriesInput,
   type ManagedKeyStore,
+  type ManagedSessionStore,
+  type ManagedWebhookStore,
   parseKeyScope,
   parseListApiKeyRecordsInput,
   parseRotateApiKeyRecordInput,
   parseUpdateApiKeyRecordInput,
+  parseWebhookDelivery,
   planRotation,
+  planSecretRotation,
   prepareApiKey,
+  prepareSession,
+  prepareWebhookEndpoint,
+  type RecordDeliveryResult,
   type RotateApiKeyRecordInput,
+  SESSION_TTL,
   type StoredApiKey,
+  type StoredSession,
+  type StoredWebhookEndpoint,
   toApiKeyRecord,
+  toSessionRecord,
+  toWebhookEndpointRecord,
   type UpdateApiKeyRecordInput,
+  type WebhookDelivery,
+  type WebhookDeliveryPage,
+  type WebhookEndpointRecord,
+  type WebhookEndpointWithSecret,
 } from '@keyward/core/store';
 import pg from 'pg';
 import { createPgDriver } from './drivers/pg-driver.js';
@@ -28,20 +48,41 @@ import type { SqlDriver } from './drivers/sql-driver.js';
 import { type KeyRow, rowToStoredApiKey, storedApiKeyToParams } from './key-row.js';
 import { runMigrations } from './migrations.js';
 import { createNotifyListener, type ListenerClient, type NotifyListener } from './notify-listener.js';
+import { rowToStoredSession, type SessionRow, storedSessionToParams } from './session-row.js';
 import {
   CHANGES_CHANNEL,
+  DELETE_ENDPOINT,
   DELETE_KEY,
+  DELETE_SESSION,
+  ENDPOINT_EXISTS,
   EXPIRE_KEY,
   FIND_BY_HASH,
+  FIND_SESSION_BY_HASH,
+  GET_ENDPOINT,
+  GET_ENDPOINT_FOR_UPDATE,
   GET_IN_SCOPE,
   GET_IN_SCOPE_FOR_UPDATE,
+  INSERT_ENDPOINT,
   INSERT_KEY,
+  INSERT_SESSION,
+  LIST_DELIVERIES,
+  LIST_ENDPOINTS,
   LIST_PAGE,
   LISTEN_CHANGES,
+  RECORD_DELIVERY,
   RECORD_USAGE,
+  SET_ENDPOINT_SECRETS,
   UPDATE_KEY,
 } from './sql.js';
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
+import {
+  type DeliveryRow,
+  type EndpointRow,
+  rowToDelivery,
+  rowToStoredEndpoint,
+  secretsToJson,
+  storedEndpointToParams,
+} from './webhook-rows.js';
 
 /** Options for {@link createPostgresKeyStore}. */
 export interface PostgresKeyStoreOptions {
@@ -57,7 +98,7 @@ export interface PostgresKeyStoreOptions {
   poolSize?: number;
   /** How often recorded uses are written to `last_used_at`. Default 60,000 ms. */
   usageFlushIntervalMs?: number;
-  /** The clock for created, updated and rotation times, for tests. */
+  /** The clock for created, updated, expiry and rotation times, for tests. */
   now?: () => Date;
   /**
    * Background errors, each message starting `@keyward/store-postgres: ` and its `cause` the
@@ -68,9 +109,17 @@ export interface PostgresKeyStoreOptions {
   onError?: (err: Error) => void;
 }
 
-/** A {@link ManagedKeyStore} on PostgreSQL or PGlite. */
-export interface PostgresKeyStore extends ManagedKeyStore {
-  /** Always present: changes are pushed to every instance (LISTEN/NOTIFY with a server). */
+/**
+ * The store of API keys, portal sessions and webhook endpoints on PostgreSQL or PGlite: a
+ * {@link ManagedKeyStore}, a {@link ManagedSessionStore} and a {@link ManagedWebhookStore} in
+ * one database, with one connection pool, one `watch` and one `close`. Hand the same object to
+ * `createAuthenticator` and `createSessionAuthenticator`, and to a webhook receiver.
+ */
+export interface PostgresKeyStore extends ManagedKeyStore, ManagedSessionStore, ManagedWebhookStore {
+  /**
+   * Always present: revoked, changed and rotated keys and revoked sessions, each by its hash,
+   * pushed to every instance (LISTEN/NOTIFY with a server).
+   */
   watch(listener: (change: KeyChange) => void): () => void;
   /** `false` while the LISTEN connection is lost; always `true` with PGlite. */
   readonly changesReliable: boolean;
@@ -129,9 +178,10 @@ function validateOptions(options: unknown): PostgresKeyStoreOptions {
 }
 
 /**
- * Opens a key store on PostgreSQL: the embedded PGlite database by default, a PostgreSQL
- * server when `connectionString` is given. Applies the schema migrations before it resolves
- * (safe with several instances starting at once). Call `close()` when done.
+ * Opens the store of keys, portal sessions and webhook endpoints on PostgreSQL: the embedded
+ * PGlite database by default, a PostgreSQL server when `connectionString` is given. Applies the
+ * schema migrations before it resolves (safe with several instances starting at once). Call
+ * `close()` when done. (Named for what it stored first; one store serves all three.)
  *
  * @throws TypeError for a bad option; the driver's error when the database cannot be opened or migrated.
  * @example
@@ -315,6 +365,138 @@ class SqlKeyStore implements PostgresKeyStore {
     if (result === null) return null;
     this.#changes.emit({ hash: result.oldHash });
     return { key: result.created.key, apiKey: toApiKeyRecord(result.created.record) };
+  }
+
+  async findSessionByHash(hash: string): Promise<StoredSession | null> {
+    this.#assertOpen();
+    if (typeof hash !== 'string' || !HASH_PATTERN.test(hash)) return null;
+    const { rows } = await this.#driver.query<SessionRow>(FIND_SESSION_BY_HASH, [hash]);
+    return rows[0] ? rowToStoredSession(rows[0]) : null;
+  }
+
+  async createSession(input: CreateSessionInput): Promise<CreatedSession> {
+    this.#assertOpen();
+    const now = this.#now();
+    const { token, stored } = prepareSession(input, now);
+    // Kept a day past their expiry (they answer expired_session_token meanwhile), as core's
+    // MemorySessionStore keeps them; then dropped by the creates that follow.
+    const cutoff = new Date(now.getTime() - SESSION_TTL.maxSeconds * 1000);
+    await this.#driver.query(INSERT_SESSION, [...storedSessionToParams(stored), cutoff]);
+    return { token, session: toSessionRecord(stored) };
+  }
+
+  async revokeSession(scope: KeyScope, id: string): Promise<boolean> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return false;
+    const { rows } = await this.#driver.query<{ hash: string }>(DELETE_SESSION, [id, tenantId, environmentId]);
+    const row = rows[0];
+    if (!row) return false;
+    // Evict here at once; other instances hear it through NOTIFY.
+    this.#changes.emit({ hash: row.hash });
+    return true;
+  }
+
+  async createEndpoint(input: CreateWebhookEndpointInput): Promise<WebhookEndpointWithSecret> {
+    this.#assertOpen();
+    const { secret, stored } = prepareWebhookEndpoint(input, this.#now());
+    await this.#driver.query(INSERT_ENDPOINT, storedEndpointToParams(stored));
+    return { secret, endpoint: toWebhookEndpointRecord(stored) };
+  }
+
+  async listEndpoints(scope: KeyScope): Promise<WebhookEndpointRecord[]> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    const { rows } = await this.#driver.query<EndpointRow>(LIST_ENDPOINTS, [tenantId, environmentId]);
+    return rows.map((row) => toWebhookEndpointRecord(rowToStoredEndpoint(row)));
+  }
+
+  async findEndpoint(scope: KeyScope, id: string, now: Date): Promise<StoredWebhookEndpoint | null> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return null;
+    const { rows } = await this.#driver.query<EndpointRow>(GET_ENDPOINT, [id, tenantId, environmentId]);
+    if (!rows[0]) return null;
+    const stored = rowToStoredEndpoint(rows[0]);
+    // At the receiver's time, not this store's clock: the secrets that verify a delivery now.
+    stored.secrets = stored.secrets.filter((s) => s.expiresAt === null || s.expiresAt.getTime() > now.getTime());
+    return stored;
+  }
+
+  async deleteEndpoint(scope: KeyScope, id: string): Promise<boolean> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return false;
+    const { rowCount } = await this.#driver.query(DELETE_ENDPOINT, [id, tenantId, environmentId]);
+    return rowCount > 0;
+  }
+
+  async rotateEndpointSecret(
+    scope: KeyScope,
+    id: string,
+    input?: { gracePeriodSeconds?: number },
+  ): Promise<WebhookEndpointWithSecret | null> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof id !== 'string') return null;
+    const now = this.#now();
+    return this.#driver.transaction(async (tx) => {
+      // Locked, so that of two rotations at once the second keeps the first one's new secret
+      // through the grace period instead of both replacing the same old one.
+      const { rows } = await tx.query<EndpointRow>(GET_ENDPOINT_FOR_UPDATE, [id, tenantId, environmentId]);
+      if (!rows[0]) return null;
+      const stored = rowToStoredEndpoint(rows[0]);
+      const { secret, secrets } = planSecretRotation(stored, input, now);
+      await tx.query(SET_ENDPOINT_SECRETS, [stored.id, secretsToJson(secrets)]);
+      return { secret, endpoint: toWebhookEndpointRecord(stored) };
+    });
+  }
+
+  async recordDelivery(scope: KeyScope, delivery: WebhookDelivery): Promise<RecordDeliveryResult> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    const d = parseWebhookDelivery(delivery);
+    const { rows } = await this.#driver.query<{ found: number; recorded: number }>(RECORD_DELIVERY, [
+      d.endpointId,
+      tenantId,
+      environmentId,
+      d.webhookId,
+      d.eventType,
+      d.receivedAt,
+      d.size,
+    ]);
+    if (Number(rows[0]?.found) === 0) throw new Error(`${PACKAGE}: recordDelivery: no such endpoint`);
+    return Number(rows[0]?.recorded) === 1 ? 'recorded' : 'replayed';
+  }
+
+  async listDeliveries(
+    scope: KeyScope,
+    endpointId: string,
+    input?: ListWebhookDeliveriesInput,
+  ): Promise<WebhookDeliveryPage | null> {
+    this.#assertOpen();
+    const { tenantId, environmentId } = parseKeyScope(scope);
+    if (typeof endpointId !== 'string') return null;
+    let paging: Required<ListWebhookDeliveriesInput>;
+    try {
+      paging = parseListApiKeyRecordsInput(input ?? {});
+    } catch (err) {
+      // Bad paging for an endpoint that is not there answers null, as for core's memory store:
+      // the lookup comes first there, so it does here.
+      const { rows } = await this.#driver.query(ENDPOINT_EXISTS, [endpointId, tenantId, environmentId]);
+      if (rows.length === 0) return null;
+      throw err;
+    }
+    const { rows } = await this.#driver.query<DeliveryRow & { total: number }>(LIST_DELIVERIES, [
+      endpointId,
+      tenantId,
+      environmentId,
+      paging.limit,
+      paging.offset,
+    ]);
+    if (rows.length === 0) return null;
+    const items = rows.filter((r) => r.webhook_id !== null).map(rowToDelivery);
+    return { items, total: Number(rows[0]?.total ?? 0) };
   }
 
   close(): Promise<void> {

@@ -20,7 +20,8 @@ export interface KeyRow {
 
 // Both drivers parse timestamptz into Date by default; an application that changed pg's global
 // type parsers could hand strings back, so accept those too.
-function toDate(value: Date | string): Date {
+/** A timestamp as a `Date`, whichever way the driver returned it. */
+export function toDate(value: Date | string): Date {
   return value instanceof Date ? new Date(value.getTime()) : new Date(value);
 }
 

@@ -1,5 +1,13 @@
 import type { SqlDriver } from './drivers/sql-driver.js';
-import { CREATE_MIGRATIONS_TABLE, INSERT_MIGRATION, LOCK_MIGRATIONS, MIGRATION_1, SELECT_MIGRATIONS } from './sql.js';
+import {
+  CREATE_MIGRATIONS_TABLE,
+  INSERT_MIGRATION,
+  LOCK_MIGRATIONS,
+  MIGRATION_1,
+  MIGRATION_2,
+  MIGRATION_3,
+  SELECT_MIGRATIONS,
+} from './sql.js';
 
 /** One step of the schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -8,8 +16,12 @@ export interface Migration {
   statements: readonly string[];
 }
 
-/** Every migration, in order. */
-const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'create_api_keys', statements: MIGRATION_1 }];
+/** Every migration, in order. Applied ones are never edited: a change is a new version. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'create_api_keys', statements: MIGRATION_1 },
+  { version: 2, name: 'create_sessions', statements: MIGRATION_2 },
+  { version: 3, name: 'create_webhooks', statements: MIGRATION_3 },
+];
 
 /**
  * Applies the migrations not yet applied, in one transaction under a transaction-scoped

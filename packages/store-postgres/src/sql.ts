@@ -2,7 +2,11 @@
 // is ever spliced into SQL text. Writes that must reach other instances call pg_notify in the
 // same statement, so the notification is sent exactly when (and only if) the write commits.
 
-/** The LISTEN/NOTIFY channel that carries the hash of every revoked, changed or rotated key. */
+/**
+ * The LISTEN/NOTIFY channel that carries the hash of every revoked, changed or rotated key and
+ * of every revoked session: both are SHA-256 hex of a different secret, so one channel and one
+ * watch list serve both, and a hash evicts only what it names.
+ */
 export const CHANGES_CHANNEL = 'keyward_key_changes';
 
 /** The table of keys. */
@@ -67,6 +71,102 @@ export const RECORD_USAGE = `UPDATE ${KEYS_TABLE} AS k SET last_used_at = u.at
   FROM unnest($1::text[], $2::timestamptz[]) AS u(id, at)
   WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.at)`;
 
+/** The table of portal sessions. */
+const SESSIONS_TABLE = 'keyward_sessions';
+
+const SESSION_COLUMNS = 'id, hash, tenant_id, environment_id, customer_id, expires_at, created_at';
+
+/** A session by its token's hash, through the unique index on `hash`. $1 hash. */
+export const FIND_SESSION_BY_HASH = `SELECT ${SESSION_COLUMNS} FROM ${SESSIONS_TABLE} WHERE hash = $1`;
+
+/**
+ * A new session, after dropping up to 1,000 sessions that expired before $8 (a day ago): the
+ * table is pruned by the writes that grow it, so it never grows without bound and no timer is
+ * needed. SKIP LOCKED lets instances creating sessions at once prune different rows instead of
+ * waiting on each other. $1…$7 in the order of the columns, $8 the cutoff.
+ */
+export const INSERT_SESSION = `WITH pruned AS (
+    DELETE FROM ${SESSIONS_TABLE} WHERE id IN (
+      SELECT id FROM ${SESSIONS_TABLE} WHERE expires_at < $8 LIMIT 1000 FOR UPDATE SKIP LOCKED
+    )
+  )
+  INSERT INTO ${SESSIONS_TABLE} (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+
+/** Ends a session and tells every instance, as {@link DELETE_KEY}. $1 id, $2 tenant, $3 environment. */
+export const DELETE_SESSION = `WITH deleted AS (
+    DELETE FROM ${SESSIONS_TABLE} WHERE id = $1 AND tenant_id = $2 AND environment_id = $3 RETURNING hash
+  )
+  SELECT deleted.hash, pg_notify('${CHANGES_CHANNEL}', deleted.hash)::text AS notified FROM deleted`;
+
+/** The table of webhook endpoints, with the secrets their deliveries are verified with. */
+const ENDPOINTS_TABLE = 'keyward_webhook_endpoints';
+
+/** The table of deliveries, one row per endpoint and webhook-id. */
+const DELIVERIES_TABLE = 'keyward_webhook_deliveries';
+
+const ENDPOINT_COLUMNS = 'id, tenant_id, environment_id, name, tolerance_seconds, secrets, created_at';
+
+/** $1…$7 in the order of the columns; $6 the secrets as JSON text. */
+export const INSERT_ENDPOINT = `INSERT INTO ${ENDPOINTS_TABLE} (${ENDPOINT_COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`;
+
+/** Newest first, ties broken by id in byte order, as keys are. $1 tenant, $2 environment. */
+export const LIST_ENDPOINTS = `SELECT ${ENDPOINT_COLUMNS} FROM ${ENDPOINTS_TABLE}
+  WHERE tenant_id = $1 AND environment_id = $2
+  ORDER BY created_at DESC, id COLLATE "C" DESC`;
+
+/** $1 id, $2 tenant, $3 environment. */
+export const GET_ENDPOINT = `SELECT ${ENDPOINT_COLUMNS} FROM ${ENDPOINTS_TABLE}
+  WHERE id = $1 AND tenant_id = $2 AND environment_id = $3`;
+
+/** As {@link GET_ENDPOINT}, locking the row: two rotations at once must not both keep the old secret. */
+export const GET_ENDPOINT_FOR_UPDATE = `${GET_ENDPOINT} FOR UPDATE`;
+
+/** $1 id, $2 the secrets as JSON text. */
+export const SET_ENDPOINT_SECRETS = `UPDATE ${ENDPOINTS_TABLE} SET secrets = $2::jsonb WHERE id = $1`;
+
+/** Deletes an endpoint; its deliveries go with it (ON DELETE CASCADE). $1 id, $2 tenant, $3 environment. */
+export const DELETE_ENDPOINT = `DELETE FROM ${ENDPOINTS_TABLE} WHERE id = $1 AND tenant_id = $2 AND environment_id = $3`;
+
+/**
+ * Records a delivery of an endpoint in the scope, unless its webhook-id is already recorded
+ * there. The unique (endpoint_id, webhook_id) decides, so of two instances recording one id at
+ * once exactly one inserts: the other waits for it to commit, then does nothing. `found` says
+ * whether the endpoint exists in the scope, `recorded` whether this call inserted.
+ * $1 endpoint id, $2 tenant, $3 environment, $4 webhook-id, $5 event type, $6 received at, $7 size.
+ */
+export const RECORD_DELIVERY = `WITH endpoint AS (
+    SELECT id FROM ${ENDPOINTS_TABLE} WHERE id = $1 AND tenant_id = $2 AND environment_id = $3
+  ), inserted AS (
+    INSERT INTO ${DELIVERIES_TABLE} (endpoint_id, webhook_id, event_type, received_at, size)
+    SELECT endpoint.id, $4::text, $5::text, $6::timestamptz, $7::bigint FROM endpoint
+    ON CONFLICT (endpoint_id, webhook_id) DO NOTHING
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM endpoint)::int AS found, (SELECT count(*) FROM inserted)::int AS recorded`;
+
+/**
+ * One page of an endpoint's deliveries and the total in one statement (one snapshot), newest
+ * first by received_at, ties by the order recorded. No row at all: the endpoint is not in the
+ * scope. With an offset past the end, one row with the total and null delivery columns.
+ * $1 endpoint id, $2 tenant, $3 environment, $4 limit, $5 offset.
+ */
+export const LIST_DELIVERIES = `SELECT counted.total, page.*
+  FROM (SELECT id FROM ${ENDPOINTS_TABLE} WHERE id = $1 AND tenant_id = $2 AND environment_id = $3) AS endpoint
+  CROSS JOIN LATERAL (
+    SELECT count(*)::int AS total FROM ${DELIVERIES_TABLE} WHERE endpoint_id = endpoint.id
+  ) AS counted
+  LEFT JOIN LATERAL (
+    SELECT webhook_id, endpoint_id, event_type, received_at, size FROM ${DELIVERIES_TABLE}
+    WHERE endpoint_id = endpoint.id
+    ORDER BY received_at DESC, seq DESC
+    LIMIT $4 OFFSET $5
+  ) AS page ON true`;
+
+/** Whether an endpoint exists in the scope. $1 id, $2 tenant, $3 environment. */
+export const ENDPOINT_EXISTS = `SELECT 1 AS found FROM ${ENDPOINTS_TABLE}
+  WHERE id = $1 AND tenant_id = $2 AND environment_id = $3`;
+
 /** Subscribes the listener's connection to {@link CHANGES_CHANNEL}. */
 export const LISTEN_CHANGES = `LISTEN ${CHANGES_CHANNEL}`;
 
@@ -111,4 +211,48 @@ export const MIGRATION_1 = [
   // Listing is per tenant and environment, newest first.
   `CREATE INDEX ${KEYS_TABLE}_scope_created_idx
     ON ${KEYS_TABLE} (tenant_id, environment_id, created_at DESC, id COLLATE "C" DESC)`,
+];
+
+/** Version 2: portal sessions, stored by the SHA-256 of their token. */
+export const MIGRATION_2 = [
+  `CREATE TABLE ${SESSIONS_TABLE} (
+    id text PRIMARY KEY,
+    hash text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+    tenant_id text NOT NULL,
+    environment_id text NOT NULL,
+    customer_id text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL
+  )`,
+  // The session authenticator looks sessions up by hash: a unique index, never a scan.
+  `CREATE UNIQUE INDEX ${SESSIONS_TABLE}_hash_key ON ${SESSIONS_TABLE} (hash)`,
+  // Pruning finds the long-expired sessions without a scan.
+  `CREATE INDEX ${SESSIONS_TABLE}_expires_at_idx ON ${SESSIONS_TABLE} (expires_at)`,
+];
+
+/** Version 3: webhook endpoints with their secrets, and the deliveries received for them. */
+export const MIGRATION_3 = [
+  `CREATE TABLE ${ENDPOINTS_TABLE} (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL,
+    environment_id text NOT NULL,
+    name text,
+    tolerance_seconds integer NOT NULL,
+    secrets jsonb NOT NULL CHECK (jsonb_typeof(secrets) = 'array'),
+    created_at timestamptz NOT NULL
+  )`,
+  `CREATE INDEX ${ENDPOINTS_TABLE}_scope_created_idx
+    ON ${ENDPOINTS_TABLE} (tenant_id, environment_id, created_at DESC, id COLLATE "C" DESC)`,
+  `CREATE TABLE ${DELIVERIES_TABLE} (
+    endpoint_id text NOT NULL REFERENCES ${ENDPOINTS_TABLE} (id) ON DELETE CASCADE,
+    webhook_id text NOT NULL,
+    event_type text,
+    received_at timestamptz NOT NULL,
+    size bigint NOT NULL,
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    -- A replayed webhook-id is refused by the database, so on every instance at once.
+    PRIMARY KEY (endpoint_id, webhook_id)
+  )`,
+  // Listing is per endpoint, newest first.
+  `CREATE INDEX ${DELIVERIES_TABLE}_listing_idx ON ${DELIVERIES_TABLE} (endpoint_id, received_at DESC, seq DESC)`,
 ];

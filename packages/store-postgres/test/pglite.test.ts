@@ -2,15 +2,35 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { createAuthenticator, hashApiKey } from '@keyward/core';
+import { createAuthenticator, createSessionAuthenticator, hashApiKey, hashSessionToken } from '@keyward/core';
 import { describeKeyStoreSuite } from '@keyward/test-kit/key-store-suite';
+import { describeSessionStoreSuite } from '@keyward/test-kit/session-store-suite';
+import { describeWebhookStoreSuite } from '@keyward/test-kit/webhook-store-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteDriver } from '../src/drivers/pglite-driver.js';
 import { createPostgresKeyStore } from '../src/index.js';
+import { MIGRATIONS, runMigrations } from '../src/migrations.js';
 
 describeKeyStoreSuite({
   name: 'PostgresKeyStore on PGlite (memory://)',
   create: async ({ now }) => {
     // The suite's faulty watchers are expected; their reports are tested on their own below.
+    const store = await createPostgresKeyStore({ dataDir: 'memory://', now, onError: () => {} });
+    return { store, close: () => store.close() };
+  },
+});
+
+describeSessionStoreSuite({
+  name: 'PostgresKeyStore on PGlite (memory://): sessions',
+  create: async ({ now }) => {
+    const store = await createPostgresKeyStore({ dataDir: 'memory://', now, onError: () => {} });
+    return { store, close: () => store.close() };
+  },
+});
+
+describeWebhookStoreSuite({
+  name: 'PostgresKeyStore on PGlite (memory://): webhooks',
+  create: async ({ now }) => {
     const store = await createPostgresKeyStore({ dataDir: 'memory://', now, onError: () => {} });
     return { store, close: () => store.close() };
   },
@@ -68,6 +88,88 @@ describe('PostgresKeyStore on PGlite in a folder', () => {
       auth.close();
     } finally {
       await second.close();
+    }
+  });
+
+  it('keeps sessions and endpoints across a reopen: a token only as its hash, a webhook secret as given', async () => {
+    const dir = join(dataDir, 'sessions');
+    const scope = { tenantId: 't1', environmentId: 'prod' };
+    const first = await createPostgresKeyStore({ dataDir: dir });
+    const kept = await first.createSession({ ...scope, customerId: 'cus_1' });
+    const revoked = await first.createSession({ ...scope, customerId: 'cus_2' });
+    expect(await first.revokeSession(scope, revoked.session.id)).toBe(true);
+    const { secret, endpoint } = await first.createEndpoint({ ...scope, name: 'billing' });
+    expect(
+      await first.recordDelivery(scope, {
+        webhookId: 'msg_1',
+        endpointId: endpoint.id,
+        eventType: null,
+        receivedAt: new Date('2030-01-01T00:00:00.000Z'),
+        size: 3,
+      }),
+    ).toBe('recorded');
+    await first.close();
+
+    // The scan is proven able to fail: it finds the hash and the secret it must find.
+    expect(await folderContains(dir, hashSessionToken(kept.token))).toBe(true);
+    expect(await folderContains(dir, kept.token)).toBe(false);
+    expect(await folderContains(dir, kept.token.slice(4))).toBe(false);
+    expect(await folderContains(dir, revoked.token)).toBe(false);
+    // HMAC verification needs the secret itself: stored as given, as the README says.
+    expect(await folderContains(dir, secret)).toBe(true);
+
+    const second = await createPostgresKeyStore({ dataDir: dir });
+    try {
+      const sessions = createSessionAuthenticator({ store: second });
+      expect(await sessions.authenticate({ 'x-session-token': kept.token })).toMatchObject({
+        ok: true,
+        session: { sessionId: kept.session.id, customerId: 'cus_1' },
+      });
+      expect(await sessions.authenticate({ 'x-session-token': revoked.token })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_session_token' },
+      });
+      sessions.close();
+      expect((await second.findEndpoint(scope, endpoint.id, new Date()))?.secrets).toEqual([
+        { secret, expiresAt: null },
+      ]);
+      expect((await second.listDeliveries(scope, endpoint.id))?.items.map((d) => d.webhookId)).toEqual(['msg_1']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('upgrades a database of version 1 to sessions and webhooks, keeping its keys', async () => {
+    const dir = join(dataDir, 'upgrade');
+    const old = await createPgliteDriver(dir);
+    try {
+      expect(await runMigrations(old, MIGRATIONS.slice(0, 1))).toEqual([1]);
+    } finally {
+      await old.close();
+    }
+    const v1 = await PGlite.create(dir);
+    await v1.query(
+      `INSERT INTO keyward_api_keys (id, hash, name, display_id, tenant_id, environment_id, created_at, updated_at)
+       VALUES ('key_old', $1, 'from v1', 'abcdef***01', 't1', 'prod', now(), now())`,
+      [hashApiKey('a'.repeat(64))],
+    );
+    await v1.close();
+
+    const store = await createPostgresKeyStore({ dataDir: dir });
+    try {
+      expect(await store.findByHash(hashApiKey('a'.repeat(64)))).toMatchObject({ id: 'key_old', name: 'from v1' });
+      const { token } = await store.createSession({ tenantId: 't1', environmentId: 'prod', customerId: 'c' });
+      expect(await store.findSessionByHash(hashSessionToken(token))).not.toBeNull();
+      expect(await store.listEndpoints({ tenantId: 't1', environmentId: 'prod' })).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    const check = await PGlite.create(dir);
+    try {
+      const applied = await check.query<{ version: number }>('SELECT version FROM keyward_migrations ORDER BY version');
+      expect(applied.rows.map((r) => r.version)).toEqual([1, 2, 3]);
+    } finally {
+      await check.close();
     }
   });
 

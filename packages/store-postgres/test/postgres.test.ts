@@ -1,7 +1,17 @@
-import { createAuthenticator, hashApiKey, type KeyChange } from '@keyward/core';
+import {
+  createAuthenticator,
+  createSessionAuthenticator,
+  createVerificationCache,
+  hashApiKey,
+  hashSessionToken,
+  type KeyChange,
+} from '@keyward/core';
+import type { StoredSession } from '@keyward/core/store';
 import { describeKeyStoreSuite } from '@keyward/test-kit/key-store-suite';
 import { createTestDatabase, pgSkipReason, runAdminSql } from '@keyward/test-kit/pg-test-db';
+import { describeSessionStoreSuite } from '@keyward/test-kit/session-store-suite';
 import { waitFor } from '@keyward/test-kit/wait-for';
+import { describeWebhookStoreSuite } from '@keyward/test-kit/webhook-store-suite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresKeyStore, type PostgresKeyStore } from '../src/index.js';
@@ -38,6 +48,24 @@ describeKeyStoreSuite({
   skip: skip ? pgSkipReason : undefined,
 });
 
+describeSessionStoreSuite({
+  name: 'PostgresKeyStore on a PostgreSQL server: sessions',
+  create: async ({ now }) => {
+    const store = await createPostgresKeyStore({ connectionString: db!.url, now, onError: () => {} });
+    return { store, close: () => store.close() };
+  },
+  skip: skip ? pgSkipReason : undefined,
+});
+
+describeWebhookStoreSuite({
+  name: 'PostgresKeyStore on a PostgreSQL server: webhooks',
+  create: async ({ now }) => {
+    const store = await createPostgresKeyStore({ connectionString: db!.url, now, onError: () => {} });
+    return { store, close: () => store.close() };
+  },
+  skip: skip ? pgSkipReason : undefined,
+});
+
 describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instances', () => {
   const open: PostgresKeyStore[] = [];
   const track = async (store: Promise<PostgresKeyStore>) => {
@@ -60,19 +88,35 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
         const { key } = await stores[0]!.create({ ...scope, name: 'shared' });
         for (const s of stores) expect((await s.findByHash(hashApiKey(key)))?.name).toBe('shared');
         const applied = await sqlIn(fresh.url, 'SELECT version, name FROM keyward_migrations ORDER BY version');
-        expect(applied.rows).toEqual([{ version: 1, name: 'create_api_keys' }]);
+        // Sessions and webhooks came as versions 2 and 3; version 1 is applied as it always was.
+        expect(applied.rows).toEqual([
+          { version: 1, name: 'create_api_keys' },
+          { version: 2, name: 'create_sessions' },
+          { version: 3, name: 'create_webhooks' },
+        ]);
         const indexes = await sqlIn(
           fresh.url,
           `SELECT indexdef FROM pg_indexes WHERE tablename = 'keyward_api_keys' AND indexdef LIKE '%UNIQUE%(hash)%'`,
         );
         expect(indexes.rowCount).toBe(1);
+        // Sessions are looked up by hash through a unique index; a replay is refused by one too.
+        const sessionIndexes = await sqlIn(
+          fresh.url,
+          `SELECT indexdef FROM pg_indexes WHERE tablename = 'keyward_sessions' AND indexdef LIKE '%UNIQUE%(hash)'`,
+        );
+        expect(sessionIndexes.rowCount).toBe(1);
+        const deliveryIndexes = await sqlIn(
+          fresh.url,
+          `SELECT indexdef FROM pg_indexes WHERE tablename = 'keyward_webhook_deliveries' AND indexdef LIKE '%UNIQUE%(endpoint_id, webhook_id)'`,
+        );
+        expect(deliveryIndexes.rowCount).toBe(1);
       } finally {
         await Promise.all(stores.map((s) => s.close()));
       }
       // A restart finds the schema in place and applies nothing.
       const again = await createPostgresKeyStore({ connectionString: fresh.url, onError: () => {} });
       await again.close();
-      expect((await sqlIn(fresh.url, 'SELECT count(*)::int AS n FROM keyward_migrations')).rows[0]).toEqual({ n: 1 });
+      expect((await sqlIn(fresh.url, 'SELECT count(*)::int AS n FROM keyward_migrations')).rows[0]).toEqual({ n: 3 });
     } finally {
       await fresh.drop();
     }
@@ -117,6 +161,109 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
       expect(b.changesReliable).toBe(true);
     } finally {
       auth.close();
+    }
+  });
+
+  it('pushes a session revoked on A to B, whose session authenticator refuses it at once from a warm cache', async () => {
+    const a = await track(createPostgresKeyStore({ connectionString: db!.url, onError: () => {} }));
+    const b = await track(createPostgresKeyStore({ connectionString: db!.url, onError: () => {} }));
+    const heard: KeyChange[] = [];
+    b.watch((change) => heard.push(change));
+    // An hour's TTL: only the pushed revocation can end the cached answer within this test.
+    const cache = createVerificationCache<StoredSession>({ ttlMs: 3_600_000 });
+    const sessions = createSessionAuthenticator({ store: b, cache });
+    try {
+      const revoked = await a.createSession({ ...scope, customerId: 'cus_a' });
+      const kept = await a.createSession({ ...scope, customerId: 'cus_a' });
+      for (const { token } of [revoked, kept]) {
+        expect(await sessions.authenticate({ 'x-session-token': token })).toMatchObject({
+          ok: true,
+          session: { customerId: 'cus_a', tenantId: scope.tenantId },
+        });
+        expect(cache.get(hashSessionToken(token))).toMatchObject({ customerId: 'cus_a' });
+      }
+      expect(await a.revokeSession(scope, revoked.session.id)).toBe(true);
+      const hash = hashSessionToken(revoked.token);
+      await waitFor(() => heard.some((c) => 'hash' in c && c.hash === hash), 'the NOTIFY to reach instance B');
+      expect(cache.get(hash)).toBeUndefined();
+      expect(await sessions.authenticate({ 'x-session-token': revoked.token })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_session_token' },
+      });
+      expect((await sessions.authenticate({ 'x-session-token': kept.token })).ok).toBe(true);
+      // A revocation in another scope is refused on B too, and tells no one.
+      expect(await b.revokeSession({ ...scope, tenantId: 'other' }, kept.session.id)).toBe(false);
+      expect(heard.some((c) => 'hash' in c && c.hash === hashSessionToken(kept.token))).toBe(false);
+    } finally {
+      sessions.close();
+    }
+  });
+
+  it('refuses on B a delivery recorded on A, and records one of 20 racing across both', async () => {
+    const a = await track(createPostgresKeyStore({ connectionString: db!.url, onError: () => {} }));
+    const b = await track(createPostgresKeyStore({ connectionString: db!.url, onError: () => {} }));
+    const hooks = { tenantId: 'hooks', environmentId: 'prod' };
+    const { endpoint } = await a.createEndpoint(hooks);
+    const delivery = (webhookId: string) => ({
+      webhookId,
+      endpointId: endpoint.id,
+      eventType: 'invoice.paid',
+      receivedAt: new Date(),
+      size: 2,
+    });
+    expect(await a.recordDelivery(hooks, delivery('msg_once'))).toBe('recorded');
+    expect(await b.recordDelivery(hooks, delivery('msg_once'))).toBe('replayed');
+    expect(await a.recordDelivery(hooks, delivery('msg_once'))).toBe('replayed');
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).recordDelivery(hooks, delivery('msg_race'))),
+    );
+    expect(results.filter((r) => r === 'recorded')).toHaveLength(1);
+    const rows = await sqlIn(
+      db!.url,
+      'SELECT webhook_id, count(*)::int AS n FROM keyward_webhook_deliveries WHERE endpoint_id = $1 GROUP BY webhook_id ORDER BY webhook_id',
+      [endpoint.id],
+    );
+    expect(rows.rows).toEqual([
+      { webhook_id: 'msg_once', n: 1 },
+      { webhook_id: 'msg_race', n: 1 },
+    ]);
+
+    // B rotates, A's receiver sees both secrets; B deletes, A's deliveries of it are gone too.
+    const rotated = await b.rotateEndpointSecret(hooks, endpoint.id, { gracePeriodSeconds: 60 });
+    expect((await a.findEndpoint(hooks, endpoint.id, new Date()))?.secrets.map((s) => s.secret)[0]).toBe(
+      rotated?.secret,
+    );
+    expect(await b.deleteEndpoint(hooks, endpoint.id)).toBe(true);
+    const left = await sqlIn(
+      db!.url,
+      'SELECT count(*)::int AS n FROM keyward_webhook_deliveries WHERE endpoint_id = $1',
+      [endpoint.id],
+    );
+    expect(left.rows).toEqual([{ n: 0 }]);
+    expect(await a.listDeliveries(hooks, endpoint.id)).toBeNull();
+  });
+
+  it('drops sessions expired more than a day ago from the table as sessions are created', async () => {
+    // A database of its own: a store whose clock runs days ahead prunes every session it sees.
+    const fresh = await createTestDatabase();
+    if (!fresh) throw new Error('the server went away');
+    let clockMs = Date.parse('2035-06-01T00:00:00.000Z');
+    const now = () => new Date(clockMs);
+    const store = await createPostgresKeyStore({ connectionString: fresh.url, now, onError: () => {} });
+    try {
+      const count = async () => (await sqlIn(fresh.url, 'SELECT count(*)::int AS n FROM keyward_sessions')).rows[0];
+      for (let i = 0; i < 5; i++) await store.createSession({ ...scope, customerId: `cus_${i}`, ttlSeconds: 60 });
+      expect(await count()).toEqual({ n: 5 });
+      clockMs += 60_000 + 86_400_000;
+      await store.createSession({ ...scope, customerId: 'cus_late', ttlSeconds: 60 });
+      expect(await count()).toEqual({ n: 6 });
+      clockMs += 1;
+      await store.createSession({ ...scope, customerId: 'cus_later', ttlSeconds: 60 });
+      expect(await count()).toEqual({ n: 2 });
+    } finally {
+      await store.close();
+      await fresh.drop();
     }
   });
 
