@@ -1,4 +1,3 @@
-import { MemorySessionStore, MemoryWebhookStore } from '@keyward/core';
 import { createPostgresKeyStore } from '@keyward/store-postgres';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from './config.js';
@@ -20,7 +19,7 @@ async function main(): Promise<void> {
   }
 
   let app: FastifyInstance | undefined;
-  const keys = await createPostgresKeyStore({
+  const store = await createPostgresKeyStore({
     ...(config.databaseUrl === null ? { dataDir: config.dataDir } : { connectionString: config.databaseUrl }),
     onError: (err: unknown) => {
       if (app) app.log.error({ err }, 'key store error');
@@ -29,11 +28,9 @@ async function main(): Promise<void> {
   });
 
   app = createApp({
-    // The database store keeps API keys only, so far: portal sessions and webhook endpoints live
-    // in this process's memory until it keeps them too (then it is `{ keys, sessions: keys,
-    // webhooks: keys }`, one store for all three), and are lost on restart and not shared by
-    // several instances meanwhile.
-    storage: { keys, sessions: new MemorySessionStore(), webhooks: new MemoryWebhookStore() },
+    // One database for all three: a session revoked or a webhook-id recorded on one instance
+    // holds on every instance sharing it, and all survive a restart.
+    storage: { keys: store, sessions: store, webhooks: store },
     staticKeys: config.staticKeys ?? undefined,
     devKey: config.devKey,
     logger: { level: config.logLevel },
@@ -55,7 +52,7 @@ async function main(): Promise<void> {
     try {
       // Stops accepting connections and waits for the requests in flight.
       await app.close();
-      await keys.close();
+      await store.close();
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');

@@ -8,7 +8,7 @@ import {
   MemorySessionStore,
   MemoryWebhookStore,
 } from '@keyward/core';
-import { createPostgresKeyStore } from '@keyward/store-postgres';
+import { createPostgresKeyStore, type PostgresKeyStore } from '@keyward/store-postgres';
 import { createTestDatabase } from '@keyward/test-kit/pg-test-db';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { ServerStorage } from '../src/server-storage.js';
@@ -32,10 +32,9 @@ export function memoryStorage(keys: ManagedKeyStore = new MemoryKeyStore()): Ser
   return { keys, sessions: new MemorySessionStore(), webhooks: new MemoryWebhookStore() };
 }
 
-// The PostgreSQL store keeps API keys only until it holds sessions and webhooks too; until then
-// those run on core's memory stores beside it.
-function storageOn(keys: ManagedKeyStore): ServerStorage {
-  return memoryStorage(keys);
+// The PostgreSQL store is one object for keys, sessions and webhooks, as main.ts uses it.
+function storageOn(store: PostgresKeyStore): ServerStorage {
+  return { keys: store, sessions: store, webhooks: store };
 }
 
 export const memoryStore: StoreFactory = async () => {
