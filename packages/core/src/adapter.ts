@@ -14,9 +14,25 @@ export { type ErrorResponse, toErrorResponse } from './errors.js';
 export { isHeaderName, isHeaderValue } from './extract-api-key.js';
 export { assertKnownOptions } from './known-options.js';
 export {
+  type BodyStream,
+  type ReadRequestBodyOptions,
+  type RequestBodyResult,
+  readRequestBody,
+} from './read-request-body.js';
+export {
   createSessionGuard,
   SESSION_GUARD_OPTIONS,
   type SessionGuard,
   type SessionGuardOptions,
   type SessionGuardResult,
 } from './session-guard.js';
+export {
+  createWebhookGuard,
+  type VerifiedWebhook,
+  WEBHOOK_GUARD_OPTIONS,
+  type WebhookEndpointSecrets,
+  type WebhookGuard,
+  type WebhookGuardOptions,
+  type WebhookGuardResult,
+  type WebhookSecretsOption,
+} from './webhook-guard.js';

@@ -60,6 +60,9 @@ describe('the public surface, by audience', () => {
         'validateScopes',
         'createSessionGuard',
         'SESSION_GUARD_OPTIONS',
+        'createWebhookGuard',
+        'WEBHOOK_GUARD_OPTIONS',
+        'readRequestBody',
       ].sort(),
     );
   });

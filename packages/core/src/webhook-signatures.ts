@@ -161,6 +161,16 @@ function parseSecret(secret: unknown): ParsedSecret | null {
   return parsed;
 }
 
+/**
+ * Whether `secret` can verify a webhook: a `whsec_` secret or a `whpk_` public key of the right
+ * length. A `whsk_` key signs and is refused here, so that a receiver is never configured with
+ * the sender's private key. Checked when a receiver is set up, so a typo fails at start.
+ */
+export function isWebhookVerificationSecret(secret: unknown): secret is string {
+  const parsed = parseSecret(secret);
+  return parsed !== null && parsed.kind !== 'v1a-sign';
+}
+
 function toList(value: string | readonly string[]): readonly unknown[] {
   return typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
 }

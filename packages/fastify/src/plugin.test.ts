@@ -86,8 +86,14 @@ describe('apiKeyAuth (fastify)', () => {
         { scope: ['admin'] },
         /config\.keyward of GET \/t\.scope is not an option \(did you mean config\.keyward of GET \/t\.scopes\?\)/,
       ],
-      [{ auth: 'None' }, /config\.keyward of GET \/t\.auth must be 'apiKey' or 'none'/],
-      [{ auth: false }, /\.auth must be 'apiKey' or 'none'/],
+      [{ auth: 'None' }, /config\.keyward of GET \/t\.auth must be 'apiKey', 'session', 'signature' or 'none'/],
+      [{ auth: false }, /\.auth must be 'apiKey', 'session', 'signature' or 'none'/],
+      [
+        { auth: 'session', scopes: ['admin'] },
+        /config\.keyward of GET \/t\.scopes only applies to API key routes, not to auth 'session'$/,
+      ],
+      [{ auth: 'signature', scopes: [] }, /\.scopes only applies to API key routes, not to auth 'signature'$/],
+      [{ auth: 'none', scopes: ['a'] }, /\.scopes only applies to API key routes, not to auth 'none'$/],
       ['none', /config\.keyward of GET \/t must be an object/],
     ];
     for (const [keyward, message] of cases) {

@@ -44,7 +44,7 @@ afterEach(async () => {
 
 describe('README', () => {
   it('has the examples this test runs, the first one of ten lines or fewer before any section', () => {
-    expect(examples.all).toHaveLength(3);
+    expect(examples.all).toHaveLength(5);
     expect(examples.openingIsFirst).toBe(true);
     expect(examples.opening.trim().split('\n').length).toBeLessThanOrEqual(10);
   });
@@ -82,6 +82,69 @@ describe('README', () => {
         JSON_TYPE,
         NOT_FOUND,
       ]);
+    }
+  });
+
+  it('mints a portal session with an API key, and keeps tokens and keys apart', async () => {
+    const app = await run(examples.all[3]!);
+    const minted = await app.inject({
+      method: 'POST',
+      url: '/portal/sessions',
+      headers: { 'x-api-key': core.DEV_API_KEY },
+      payload: { customer_id: 'cus_42' },
+    });
+    expect(minted.statusCode).toBe(201);
+    const { token, expires_at } = minted.json() as { token: string; expires_at: string };
+    expect(core.isSessionTokenFormat(token)).toBe(true);
+    const me = await app.inject({ url: '/portal/me', headers: { 'x-session-token': token } });
+    expect([me.statusCode, me.json()]).toEqual([200, { customer_id: 'cus_42', expires_at }]);
+    const keyAsToken = await app.inject({ url: '/portal/me', headers: { 'x-session-token': core.DEV_API_KEY } });
+    expect([keyAsToken.statusCode, keyAsToken.json().error.code]).toEqual([401, 'invalid_session_token']);
+    const tokenAsKey = await app.inject({
+      method: 'POST',
+      url: '/portal/sessions',
+      headers: { 'x-api-key': token },
+      payload: { customer_id: 'cus_42' },
+    });
+    expect([tokenAsKey.statusCode, tokenAsKey.body]).toEqual([401, INVALID]);
+    expect((await app.inject({ url: '/portal/me' })).json().error.code).toBe('missing_session_token');
+  });
+
+  it('verifies a signed webhook, refuses its replay, and leaves the JSON route its parser', async () => {
+    const secret = core.generateWebhookSecret();
+    const saved = process.env.BILLING_WEBHOOK_SECRET;
+    process.env.BILLING_WEBHOOK_SECRET = secret;
+    try {
+      const app = await run(examples.all[4]!);
+      const payload = '{"type":"invoice.paid"}';
+      const headers = { ...core.signWebhook({ id: 'msg_1', payload, secret }), 'content-type': 'application/json' };
+      const first = await app.inject({ method: 'POST', url: '/webhooks/billing', headers, payload });
+      expect(first.statusCode).toBe(204);
+      const replay = await app.inject({ method: 'POST', url: '/webhooks/billing', headers, payload });
+      expect([replay.statusCode, replay.json().error]).toEqual([
+        409,
+        { code: 'conflict', message: 'webhook-id already received' },
+      ]);
+      const forged = await app.inject({ method: 'POST', url: '/webhooks/billing', headers, payload: `${payload} ` });
+      expect([forged.statusCode, forged.json().error.code]).toEqual([401, 'invalid_signature']);
+      const order = await app.inject({ method: 'POST', url: '/orders', payload: { sku: 'a' } });
+      expect(order.json()).toEqual({ received: { sku: 'a' } });
+    } finally {
+      if (saved === undefined) delete process.env.BILLING_WEBHOOK_SECRET;
+      else process.env.BILLING_WEBHOOK_SECRET = saved;
+    }
+  });
+
+  it('refuses to start the webhook example without a valid secret, never quoting it', async () => {
+    const saved = process.env.BILLING_WEBHOOK_SECRET;
+    process.env.BILLING_WEBHOOK_SECRET = 'whsec_not-base64!';
+    try {
+      await expect(run(examples.all[4]!)).rejects.toThrow(
+        '@keyward/fastify: webhookAuth: options.secrets[0] must be a whsec_ secret or a whpk_ public key',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.BILLING_WEBHOOK_SECRET;
+      else process.env.BILLING_WEBHOOK_SECRET = saved;
     }
   });
 });

@@ -11,14 +11,10 @@ import {
   type Fixture,
   type Harness,
 } from './adapter-cases.js';
+import { headerText } from './header-arbitraries.js';
 
 const NUM_RUNS = 300;
 
-// Every byte Node's HTTP client accepts in a header value: HTAB, visible ASCII, space, obs-text.
-const headerChar = fc
-  .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09))
-  .map((code) => String.fromCharCode(code));
-const headerText = fc.string({ unit: headerChar, maxLength: 120 });
 const keyLike = fc.oneof(
   headerText,
   fc.stringMatching(/^[0-9a-f]{64}$/),

@@ -1,7 +1,24 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
-import type { Harness, HarnessCounts } from './adapter-cases.js';
+import type { CaseResponse, HarnessCounts } from './adapter-cases.js';
+
+/** A request any of the tables sends: a GET by default, or a POST with the exact bytes of `body`. */
+export interface HttpCaseRequest {
+  method?: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string | string[]>;
+  /** Sent as is: a string as UTF-8, a Buffer byte for byte. Give the `content-type` in `headers`. */
+  body?: string | Buffer;
+}
+
+/** What {@link serveHarness} hands back: it sends any table's requests. */
+export interface ServedHarness {
+  send(request: HttpCaseRequest): Promise<CaseResponse>;
+  readonly handlerRuns: number;
+  readonly onErrorRuns: number;
+  close(): Promise<void>;
+}
 
 /**
  * Serves a Node request listener (an Express app, a Koa `app.callback()`) on a free port and
@@ -12,7 +29,7 @@ import type { Harness, HarnessCounts } from './adapter-cases.js';
  * const counts = { handlerRuns: 0, onErrorRuns: 0 };
  * return serveHarness(app.callback(), counts);
  */
-export async function serveHarness(listener: RequestListener, counts: Readonly<HarnessCounts>): Promise<Harness> {
+export async function serveHarness(listener: RequestListener, counts: Readonly<HarnessCounts>): Promise<ServedHarness> {
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const agent = supertest(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -23,10 +40,11 @@ export async function serveHarness(listener: RequestListener, counts: Readonly<H
     get onErrorRuns() {
       return counts.onErrorRuns;
     },
-    async send({ path, headers = {} }) {
-      let request = agent.get(path);
+    async send({ method = 'GET', path, headers = {}, body }) {
+      let request = method === 'POST' ? agent.post(path) : agent.get(path);
       for (const [name, value] of Object.entries(headers)) request = request.set(name, value as string);
-      const response = await request;
+      // Bytes, not a value for superagent to serialise: a webhook is verified over what was sent.
+      const response = await (body === undefined ? request : request.send(Buffer.from(body)));
       return { status: response.status, headers: response.headers, body: response.text };
     },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
