@@ -1,4 +1,11 @@
-import { DEV_API_KEY, MemoryKeyStore, MemorySessionStore, MemoryWebhookStore } from '@keyward/core';
+import {
+  DEV_API_KEY,
+  generateSessionToken,
+  MemoryKeyStore,
+  MemorySessionStore,
+  MemoryWebhookStore,
+  signWebhook,
+} from '@keyward/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { memoryStorage } from '../test/helpers.js';
@@ -6,6 +13,12 @@ import { createApp } from './create-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const dev = { 'x-api-key': DEV_API_KEY };
+
+// Any well-formed media type, with or without parameters: the receiver takes every one of them.
+const token = fc.stringMatching(/^[a-z0-9][a-z0-9.+-]{0,15}$/);
+const mediaType = fc
+  .tuple(token, token, fc.option(fc.constantFrom('; charset=utf-8', ';q=1', '; boundary=x'), { nil: '' }))
+  .map(([type, subtype, parameters]) => `${type}/${subtype}${parameters}`);
 
 describe('createApp', () => {
   const app = createApp({ storage: memoryStorage(), devKey: true, failureLimit: false });
@@ -48,6 +61,61 @@ describe('createApp', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('answers every portal session or webhook endpoint body with 201 or 400, never a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/v1/portal/sessions', '/v1/webhooks/endpoints'),
+        fc.jsonValue(),
+        async (url, payload) => {
+          const res = await app.inject({
+            method: 'POST',
+            url,
+            headers: { ...dev, 'content-type': 'application/json' },
+            payload: JSON.stringify(payload),
+          });
+          expect([201, 400]).toContain(res.statusCode);
+          if (res.statusCode === 400) expect(JSON.parse(res.body).error.code).toBe('validation_error');
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('records any signed body once and refuses anything else it is sent with 401, never a 500', async () => {
+    const storage = memoryStorage();
+    const receiver = createApp({ storage, failureLimit: false });
+    const scope = { tenantId: 't1', environmentId: 'prod' };
+    const { secret, endpoint } = await storage.webhooks.createEndpoint(scope);
+    const url = `/v1/webhooks/t1/prod/${endpoint.id}`;
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), mediaType, async (bytes, contentType) => {
+        const payload = Buffer.from(bytes);
+        const headers = { ...signWebhook({ id: `msg_${n++}`, payload, secret }), 'content-type': contentType };
+        const post = () => receiver.inject({ method: 'POST', url, headers, payload });
+        expect((await post()).statusCode).toBe(204);
+        expect((await post()).statusCode).toBe(409);
+      }),
+      { numRuns: 100 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          { 'webhook-id': fc.string(), 'webhook-timestamp': fc.string(), 'webhook-signature': fc.string() },
+          { requiredKeys: [] },
+        ),
+        fc.string(),
+        async (headers, payload) => {
+          const res = await receiver.inject({ method: 'POST', url, headers, payload });
+          expect([res.statusCode, JSON.parse(res.body).error.code]).toEqual([401, 'invalid_signature']);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect((await storage.webhooks.listDeliveries(scope, endpoint.id))?.total).toBe(100);
+    await receiver.close();
   });
 
   it('answers every list query with 200 or 400', async () => {
@@ -104,6 +172,22 @@ describe('createApp', () => {
     // Routes without auth stay open to a limited client.
     expect((await limited.inject({ url: '/health' })).statusCode).toBe(200);
     await limited.close();
+  });
+
+  it('limits failed session tokens per client the same way', async () => {
+    const limited = createApp({ storage: memoryStorage(), failureLimit: { max: 2, windowMs: 60_000 } });
+    const wrong = { 'x-session-token': generateSessionToken() };
+    expect((await limited.inject({ url: '/v1/portal/me', headers: wrong })).statusCode).toBe(401);
+    expect((await limited.inject({ url: '/v1/portal/me', headers: wrong })).statusCode).toBe(401);
+    const res = await limited.inject({ url: '/v1/portal/me', headers: wrong });
+    expect([res.statusCode, JSON.parse(res.body).error.code]).toEqual([429, 'too_many_requests']);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    await limited.close();
+    const open = createApp({ storage: memoryStorage(), failureLimit: false });
+    for (let i = 0; i < 25; i++) {
+      expect((await open.inject({ url: '/v1/portal/me', headers: wrong })).statusCode).toBe(401);
+    }
+    await open.close();
   });
 
   it('leaves the development key off unless asked', async () => {

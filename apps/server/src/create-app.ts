@@ -8,7 +8,7 @@ import {
   MemoryKeyStore,
 } from '@keyward/core';
 import { type ApiKeyGuardOptions, assertKnownOptions } from '@keyward/core/adapter';
-import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
+import apiKeyAuth, { sendApiKeyError, sessionAuth } from '@keyward/fastify';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -58,8 +58,11 @@ const CREATE_APP_OPTIONS = [
   'now',
 ] as const satisfies ReadonlyArray<keyof CreateAppOptions>;
 
-/** Headers that carry a secret; pino replaces their values with `[Redacted]`. */
-const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie'] as const;
+/**
+ * Headers that carry a secret, or where a careless client may put one (a webhook sender pasting
+ * its `whsec_` secret as the signature); pino replaces their values with `[Redacted]`.
+ */
+const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie', 'webhook-signature'] as const;
 
 // An incoming request id is echoed only if it is short and plain, so a caller cannot inject
 // log lines or oversized headers through it.
@@ -167,10 +170,11 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   });
   app.setNotFoundHandler((_request, reply) => sendApiKeyError(reply, new ApiKeyError('not_found')));
 
-  app.register(apiKeyAuth, {
-    store: chainKeyStores(staticStore, storage.keys),
-    ...(options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit }),
-  });
+  const failureLimit = options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit };
+  app.register(apiKeyAuth, { store: chainKeyStores(staticStore, storage.keys), ...failureLimit });
+  // Portal routes (`auth: 'session'`) take a session token and nothing else; apiKeyAuth leaves
+  // them to this guard, which counts its own failures per client address.
+  app.register(sessionAuth, { store: storage.sessions, ...failureLimit });
 
   // Every route is an operation (src/routes/*.ts), so the document lists exactly what is served.
   const services = { storage, now, openApiDocument: buildOpenApiDocument(SERVER_OPERATIONS) };

@@ -8,6 +8,13 @@ const identifierSchema = z
   .min(identifier.minLength)
   .max(identifier.maxLength)
   .regex(identifier.pattern, identifier.message);
+/**
+ * Whether `value` can be a tenant, environment or user id: what a store accepts. A URL part that
+ * cannot be one names nothing that exists, so a route can answer it as not found.
+ */
+export function isIdentifier(value: unknown): value is string {
+  return identifierSchema.safeParse(value).success;
+}
 const scopeSchema = z.string().min(scope.minLength).max(scope.maxLength).regex(scope.pattern, scope.message);
 const keyNameSchema = z
   .string()
@@ -187,6 +194,17 @@ export const createdSessionSchema = z
   })
   .meta({ id: 'CreatedPortalSession' });
 
+/** `GET /v1/portal/me` response: who the session acts for. */
+export const portalSessionSchema = z
+  .object({
+    session_id: z.string(),
+    customer_id: z.string(),
+    tenant_id: z.string(),
+    environment_id: z.string(),
+    expires_at: timestamp,
+  })
+  .meta({ id: 'PortalSession' });
+
 /**
  * The `{id}` of a session. Any string: one that cannot exist is simply not found (404), like one
  * of another tenant.
@@ -200,6 +218,16 @@ export const sessionIdParamsSchema = z.object({
 /** The `{id}` of a webhook endpoint; any string, as for keys. */
 export const endpointIdParamsSchema = z.object({
   id: z.string().meta({ description: 'The endpoint id (`whe_…`)' }),
+});
+
+/**
+ * The path of the public receiver. Any strings: a tenant, environment or endpoint that does not
+ * exist, or is not this one's, is answered 404 like any other.
+ */
+export const receiverParamsSchema = z.object({
+  tenant_id: z.string().meta({ description: "The endpoint's tenant" }),
+  environment_id: z.string().meta({ description: "The endpoint's environment" }),
+  endpoint_id: z.string().meta({ description: 'The endpoint id (`whe_…`)' }),
 });
 
 /** `POST /v1/webhooks/endpoints` body (may be empty). */

@@ -2,6 +2,7 @@ import type {
   ApiKeyContext,
   ApiKeyRecord,
   CreatedSession,
+  PortalSession,
   WebhookDelivery,
   WebhookEndpointRecord,
 } from '@keyward/core';
@@ -10,6 +11,7 @@ import type {
   apiKeySchema,
   createdSessionSchema,
   meSchema,
+  portalSessionSchema,
   webhookDeliverySchema,
   webhookEndpointSchema,
 } from './schemas.js';
@@ -58,6 +60,17 @@ export function toWireCreatedSession(created: CreatedSession): z.output<typeof c
     token: created.token,
     session_id: created.session.id,
     expires_at: created.session.expiresAt.toISOString(),
+  };
+}
+
+/** Turns a verified session into the `GET /v1/portal/me` body. */
+export function toWirePortalSession(portalSession: PortalSession): z.output<typeof portalSessionSchema> {
+  return {
+    session_id: portalSession.sessionId,
+    customer_id: portalSession.customerId,
+    tenant_id: portalSession.tenantId,
+    environment_id: portalSession.environmentId,
+    expires_at: portalSession.expiresAt.toISOString(),
   };
 }
 

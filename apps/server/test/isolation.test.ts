@@ -1,4 +1,4 @@
-import { hashSessionToken, type ManagedKeyStore } from '@keyward/core';
+import { hashSessionToken, type ManagedKeyStore, signWebhook } from '@keyward/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
@@ -137,8 +137,18 @@ function describeIsolation(name: string, makeStore: StoreFactory) {
           ]);
         }
       }
-      // Every session is still there, acting for its own customer in its own scope.
+      // Every session still works, acting for its own customer in its own scope.
       for (const cell of cells) {
+        const me = await app.inject({ url: '/v1/portal/me', headers: { 'x-session-token': cell.sessionToken } });
+        expect([me.statusCode, body(me)]).toEqual([
+          200,
+          expect.objectContaining({
+            session_id: cell.sessionId,
+            customer_id: `cus_${cell.tenantId}`,
+            tenant_id: cell.tenantId,
+            environment_id: cell.environmentId,
+          }),
+        ]);
         const stored = await handle.storage.sessions.findSessionByHash(hashSessionToken(cell.sessionToken));
         expect(stored).toMatchObject({
           id: cell.sessionId,
@@ -149,7 +159,7 @@ function describeIsolation(name: string, makeStore: StoreFactory) {
       }
     }, 60_000);
 
-    it('lists only the caller’s webhook endpoints, and answers 404 to every delete, rotation or deliveries listing across a boundary', async (ctx) => {
+    it('lists only the caller’s webhook endpoints, and answers 404 to every delete, rotation, deliveries listing or delivery across a boundary', async (ctx) => {
       if (handle === null) return ctx.skip();
       for (const cell of cells) {
         const res = await app.inject({ url: '/v1/webhooks/endpoints', headers: withKey(cell.admin) });
@@ -174,7 +184,40 @@ function describeIsolation(name: string, makeStore: StoreFactory) {
           for (const res of attempts) expect([res.statusCode, body(res)]).toEqual([404, notFound]);
         }
       }
-      // Nothing changed: each endpoint is there with its one original secret.
+      // A delivery signed with an endpoint's own secret but sent under another tenant's or
+      // environment's URL names nothing: 404, exactly like a missing endpoint.
+      const payload = '{"type":"probe"}';
+      for (const target of cells) {
+        const headers = { ...signWebhook({ id: 'msg_probe', payload, secret: target.endpointSecret }) };
+        for (const under of cells) {
+          if (under === target) continue;
+          for (const url of [
+            `/v1/webhooks/${under.tenantId}/${under.environmentId}/${target.endpointId}`,
+            `/v1/webhooks/${under.tenantId}/${target.environmentId}/${target.endpointId}`,
+            `/v1/webhooks/${target.tenantId}/${under.environmentId}/${target.endpointId}`,
+          ]) {
+            if (url === `/v1/webhooks/${target.tenantId}/${target.environmentId}/${target.endpointId}`) continue;
+            const res = await app.inject({ method: 'POST', url, headers, payload });
+            expect([url, res.statusCode, body(res)]).toEqual([
+              url,
+              404,
+              { error: { code: 'not_found', message: 'Not found' } },
+            ]);
+          }
+        }
+      }
+      // Nothing changed: each endpoint is there with its one original secret and no delivery,
+      // and its own URL takes the very delivery the others refused.
+      for (const cell of cells) {
+        const url = `/v1/webhooks/${cell.tenantId}/${cell.environmentId}/${cell.endpointId}`;
+        const headers = { ...signWebhook({ id: 'msg_probe', payload, secret: cell.endpointSecret }) };
+        const deliveries = await app.inject({
+          url: `/v1/webhooks/endpoints/${cell.endpointId}/deliveries`,
+          headers: withKey(cell.admin),
+        });
+        expect(body<{ pagination: { total: number } }>(deliveries).pagination.total).toBe(0);
+        expect((await app.inject({ method: 'POST', url, headers, payload })).statusCode).toBe(204);
+      }
       for (const cell of cells) {
         const scope = { tenantId: cell.tenantId, environmentId: cell.environmentId };
         const stored = await handle.storage.webhooks.findEndpoint(scope, cell.endpointId, new Date());

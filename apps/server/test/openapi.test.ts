@@ -70,32 +70,59 @@ describe('GET /openapi.json', () => {
     });
   });
 
-  it('says of every route the credential and scopes its guard enforces, with 401/403/429 where a key is needed', () => {
+  it('says of every route the credential and scopes its guard enforces, with the answers that credential gives', () => {
     const served = routes.filter((r) => r.method !== 'HEAD' && !LEFT_OUT.includes(`${r.method} ${r.path}`));
     expect(served.length).toBeGreaterThan(0);
+    // What each credential's guard answers on its own, and the security scheme that names it.
+    const credentials: Record<string, { security: Json[]; statuses: string[]; absent: string[] }> = {
+      apiKey: { security: [{ ApiKeyAuth: [] }], statuses: ['401', '403', '429', '503'], absent: [] },
+      session: { security: [{ SessionToken: [] }], statuses: ['401', '429', '503'], absent: ['403'] },
+      signature: { security: [{ WebhookSignature: [] }], statuses: ['401', '503'], absent: ['403', '429'] },
+      none: { security: [], statuses: [], absent: ['401', '403', '429'] },
+    };
+    const seen = new Set<string>();
     for (const route of served) {
       const name = `${route.method} ${route.path}`;
       const op = doc.paths[route.path]?.[route.method.toLowerCase()];
       expect(op, name).toBeDefined();
       expect(typeof op.operationId).toBe('string');
       // Every route says how it is guarded, rather than falling back to the plugin's default.
-      expect(['apiKey', 'none'], name).toContain(route.keyward?.auth);
+      const auth = route.keyward?.auth as string;
+      expect(Object.keys(credentials), name).toContain(auth);
+      seen.add(auth);
       const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
       expect(success, name).toHaveLength(1);
-      if (route.keyward?.auth === 'none') {
-        expect(op.security, name).toEqual([]);
-        expect(op.responses['401'], name).toBeUndefined();
-        continue;
-      }
-      expect(op.security, name).toEqual([{ ApiKeyAuth: [] }]);
-      for (const status of ['401', '403', '429']) {
+      const credential = credentials[auth] as (typeof credentials)[string];
+      expect(op.security, name).toEqual(credential.security);
+      for (const status of credential.statuses) {
         expect(op.responses[status], `${name} ${status}`).toBeDefined();
         schemaOf(op.responses[status].content['application/json'].schema);
       }
+      for (const status of credential.absent) expect(op.responses[status], `${name} ${status}`).toBeUndefined();
+      // X-Environment-ID is checked against a key only; the webhook headers on signed routes only.
+      const headers = (op.parameters ?? []).filter((p: Json) => p.$ref).map((p: Json) => p.$ref);
+      expect(headers, name).toEqual(
+        auth === 'apiKey'
+          ? ['#/components/parameters/EnvironmentId']
+          : auth === 'signature'
+            ? ['#/components/parameters/WebhookId', '#/components/parameters/WebhookTimestamp']
+            : [],
+      );
       const scopes = route.keyward?.scopes ?? [];
       if (scopes.length > 0) expect(op.summary, name).toMatch(new RegExp(`\\(${scopes.join(', ')}\\)$`));
       else expect(op.summary, name).not.toMatch(/\)$/);
     }
+    expect([...seen].sort()).toEqual(Object.keys(credentials).sort());
+    expect(doc.components.securitySchemes.SessionToken).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Session-Token',
+    });
+    expect(doc.components.securitySchemes.WebhookSignature).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'webhook-signature',
+    });
     // The key and webhook endpoint routes need keys:read or keys:write, minting and revoking
     // portal sessions portal:write, as their guards say.
     const scopesUnder = (prefix: string) =>

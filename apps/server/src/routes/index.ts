@@ -4,8 +4,8 @@ import { getHealth } from './health.js';
 import { keyOperations } from './keys.js';
 import { getMe } from './me.js';
 import { getOpenApiDocument } from './openapi.js';
-import { portalKeyOperations } from './portal.js';
-import { webhookKeyOperations } from './webhooks.js';
+import { portalKeyOperations, portalSessionOperations } from './portal.js';
+import { receiveWebhook, webhookKeyOperations } from './webhooks.js';
 
 /**
  * Every operation the server serves, in the order of the OpenAPI document. Both the Fastify
@@ -17,6 +17,8 @@ export const SERVER_OPERATIONS: readonly Operation[] = [
   getMe,
   ...keyOperations,
   ...portalKeyOperations,
+  ...portalSessionOperations,
   ...webhookKeyOperations,
+  receiveWebhook,
   ...dashboardOperations,
 ];

@@ -1,7 +1,12 @@
 import { ApiKeyError } from '@keyward/core';
 import { defineOperation, type Operation } from '../operation.js';
-import { createdSessionSchema, createSessionBodySchema, sessionIdParamsSchema } from '../schemas.js';
-import { toWireCreatedSession } from '../wire.js';
+import {
+  createdSessionSchema,
+  createSessionBodySchema,
+  portalSessionSchema,
+  sessionIdParamsSchema,
+} from '../schemas.js';
+import { toWireCreatedSession, toWirePortalSession } from '../wire.js';
 import { keyScopeOf } from './context.js';
 
 const WRITE = ['portal:write'];
@@ -55,6 +60,40 @@ export const portalKeyOperations: readonly Operation[] = [
       if (!(await storage.sessions.revokeSession(keyScopeOf(apiKey), params.id))) {
         throw new ApiKeyError('not_found', { message: 'Portal session not found' });
       }
+    },
+  }),
+];
+
+/**
+ * The customer portal operations a session token performs (`X-Session-Token`, never an API
+ * key): who the session is, and logging out. What a customer may see or do beyond that is the
+ * embedding service's to add as further `'session'` operations.
+ */
+export const portalSessionOperations: readonly Operation[] = [
+  defineOperation({
+    operationId: 'getPortalSession',
+    method: 'GET',
+    path: '/v1/portal/me',
+    auth: 'session',
+    summary: 'The calling portal session',
+    description: 'Who the session acts for, and until when.',
+    tags: ['portal'],
+    response: { status: 200, description: 'The session, without its token', schema: portalSessionSchema },
+    handler: ({ portalSession }) => toWirePortalSession(portalSession),
+  }),
+
+  defineOperation({
+    operationId: 'endPortalSession',
+    method: 'DELETE',
+    path: '/v1/portal/sessions/current',
+    auth: 'session',
+    summary: 'Log out: end the calling portal session at once',
+    tags: ['portal'],
+    response: { status: 204, description: 'Ended: the token is refused from now on' },
+    handler: async ({ portalSession }, { storage }) => {
+      const { tenantId, environmentId, sessionId } = portalSession;
+      // Already gone (revoked by id a moment ago, by another instance): the caller's wish holds.
+      await storage.sessions.revokeSession({ tenantId, environmentId }, sessionId);
     },
   }),
 ];

@@ -1,10 +1,13 @@
 import { ApiKeyError } from '@keyward/core';
+import { activeWebhookSecrets, webhookEventType } from '@keyward/core/store';
 import { defineOperation, type Operation } from '../operation.js';
 import {
   createEndpointBodySchema,
   endpointIdParamsSchema,
   endpointWithSecretSchema,
+  isIdentifier,
   listDeliveriesQuerySchema,
+  receiverParamsSchema,
   rotateSecretBodySchema,
   webhookDeliveryListSchema,
   webhookEndpointListSchema,
@@ -136,3 +139,58 @@ export const webhookKeyOperations: readonly Operation[] = [
     },
   }),
 ];
+
+/**
+ * The most bytes a delivery may have. Standard Webhooks payloads are events, a few kilobytes;
+ * a megabyte leaves room for large ones while a flood stays cheap, and the limit is checked
+ * before any signature is computed.
+ */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * `POST /v1/webhooks/{tenant_id}/{environment_id}/{endpoint_id}`: the public receiver. No key: a
+ * delivery proves itself with its Standard Webhooks signature, made with the endpoint's current
+ * secret (or the previous one, during a rotation's grace period) within the endpoint's
+ * tolerance. Then its `webhook-id` is recorded by the store, which refuses one it has seen, so a
+ * replay is 409 on every instance sharing the store.
+ */
+export const receiveWebhook = defineOperation({
+  operationId: 'receiveWebhook',
+  method: 'POST',
+  path: '/v1/webhooks/{tenant_id}/{environment_id}/{endpoint_id}',
+  auth: 'signature',
+  summary: 'Receive a signed webhook delivery',
+  description:
+    "Verifies the webhook-id, webhook-timestamp and webhook-signature headers against the endpoint's secrets and tolerance, then records the delivery. The body is not kept: its size and its JSON `type`, if any, are.",
+  tags: ['webhooks'],
+  params: receiverParamsSchema,
+  body: { raw: true, limit: WEBHOOK_BODY_LIMIT, description: 'The event, exactly as signed; any content type.' },
+  response: { status: 204, description: 'Verified and recorded' },
+  errors: {
+    404: 'not_found: no such endpoint (another tenant’s or environment’s is answered the same)',
+    409: 'conflict: this webhook-id was already received by this endpoint',
+  },
+  secrets: async ({ params }, { storage, now }) => {
+    const { tenant_id: tenantId, environment_id: environmentId, endpoint_id: endpointId } = params;
+    // A tenant or environment no store could hold names no endpoint: the same 404 as any other.
+    if (!isIdentifier(tenantId) || !isIdentifier(environmentId)) return null;
+    const at = now();
+    const endpoint = await storage.webhooks.findEndpoint({ tenantId, environmentId }, endpointId, at);
+    if (endpoint === null) return null;
+    return { secrets: activeWebhookSecrets(endpoint, at), toleranceSeconds: endpoint.toleranceSeconds };
+  },
+  handler: async ({ params, webhook }, { storage, now }) => {
+    const scope = { tenantId: params.tenant_id, environmentId: params.environment_id };
+    const recorded = await storage.webhooks.recordDelivery(scope, {
+      webhookId: webhook.id,
+      endpointId: params.endpoint_id,
+      eventType: webhookEventType(webhook.payload),
+      receivedAt: now(),
+      size: webhook.payload.length,
+    });
+    // The store's answer, not this instance's memory: a replay to any instance is refused.
+    if (recorded === 'replayed') {
+      throw new ApiKeyError('conflict', { message: 'This webhook-id was already received by this endpoint' });
+    }
+  },
+});
