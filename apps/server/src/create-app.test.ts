@@ -115,6 +115,17 @@ describe('createApp', () => {
       { numRuns: 150 },
     );
     expect((await storage.webhooks.listDeliveries(scope, endpoint.id))?.total).toBe(100);
+    // A Content-Type that is no media type at all is refused before the body is read, saying so.
+    for (const contentType of ['', 'json', 'application/', '/json']) {
+      const payload = '{}';
+      const headers = { ...signWebhook({ id: `msg_ct_${n++}`, payload, secret }), 'content-type': contentType };
+      const res = await receiver.inject({ method: 'POST', url, headers, payload });
+      expect([contentType, res.statusCode, JSON.parse(res.body)]).toEqual([
+        contentType,
+        400,
+        { error: { code: 'validation_error', message: 'body: Content-Type is not a valid media type' } },
+      ]);
+    }
     await receiver.close();
   });
 
@@ -134,6 +145,32 @@ describe('createApp', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('answers what the router refuses in the one error body, without quoting the path', async () => {
+    const long = 'k'.repeat(1025);
+    const tooLong = await app.inject({ url: `/v1/secrets/api/keys/${long}`, headers: dev });
+    expect([tooLong.statusCode, JSON.parse(tooLong.body)]).toEqual([
+      404,
+      { error: { code: 'not_found', message: 'Not found' } },
+    ]);
+    expect(tooLong.headers['x-request-id']).toMatch(UUID);
+    const badUrl = await app.inject({ url: '/v1/secrets/api/keys/%E0%A4%A', headers: dev });
+    expect([badUrl.statusCode, JSON.parse(badUrl.body)]).toEqual([
+      400,
+      { error: { code: 'validation_error', message: 'path: not a valid URL' } },
+    ]);
+    expect(badUrl.headers['x-request-id']).toMatch(UUID);
+    for (const res of [tooLong, badUrl]) {
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).not.toContain('/v1/secrets');
+    }
+    // Up to 1024 characters a parameter reaches its route, which answers for itself.
+    const longest = await app.inject({ url: `/v1/secrets/api/keys/${'k'.repeat(1024)}`, headers: dev });
+    expect([longest.statusCode, JSON.parse(longest.body)]).toEqual([
+      404,
+      { error: { code: 'not_found', message: 'API key not found' } },
+    ]);
   });
 
   it('turns a failing store into 500 internal_error without its message', async () => {

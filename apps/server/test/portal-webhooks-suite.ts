@@ -572,7 +572,7 @@ export function describePortalAndWebhooksApi(name: string, makeStore: StoreFacto
         `/v1/webhooks/${target.tenantId}/dev/${target.id}`,
         `/v1/webhooks/${elsewhere.tenantId}/prod/${target.id}`,
         // Ids no store could hold name nothing.
-        `/v1/webhooks/${'t'.repeat(99)}!/prod/${target.id}`,
+        `/v1/webhooks/${'t'.repeat(129)}/prod/${target.id}`,
         `/v1/webhooks/${encodeURIComponent('has space')}/prod/${target.id}`,
       ];
       for (const url of urls) {
@@ -589,6 +589,16 @@ export function describePortalAndWebhooksApi(name: string, makeStore: StoreFacto
       const gone = await deliver(target.url, payload, sign(target.secret));
       expect([gone.statusCode, body(gone)]).toEqual([404, notFound]);
       expect((await deliver(elsewhere.url, payload, sign(elsewhere.secret))).statusCode).toBe(204);
+    });
+
+    it('receives deliveries for the longest tenant and environment ids a store holds', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      const tenantId = `t${'x'.repeat(127)}`;
+      const environmentId = 'e'.repeat(128);
+      const { key } = await handle.store.create({ tenantId, environmentId, name: 'long', scopes: ['*'] });
+      const { json } = await post('/v1/webhooks/endpoints', key);
+      const url = `/v1/webhooks/${tenantId}/${environmentId}/${json.id as string}`;
+      expect((await signed(url, '{}', json.secret as string)).statusCode).toBe(204);
     });
 
     it('answers a body over the limit 413 before looking the endpoint up or computing any signature', async (ctx) => {
