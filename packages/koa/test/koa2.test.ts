@@ -1,6 +1,17 @@
-// The peer range promises Koa 2 too: the whole shared table runs on it as well.
+// The peer range promises Koa 2 too: the whole shared tables run on it as well.
 import { runAdapterCases } from '@keyward/test-kit/adapter-cases';
+import { runSessionCases } from '@keyward/test-kit/session-cases';
+import { runWebhookCases } from '@keyward/test-kit/webhook-cases';
 import Koa2 from 'koa2';
-import { koaHarness } from './harness.js';
+import { koaHarness, koaSessionHarness, koaWebhookHarness } from './harness.js';
 
-runAdapterCases({ packageName: '@keyward/koa', framework: 'Koa 2', createHarness: koaHarness(Koa2) });
+const packageName = '@keyward/koa';
+const framework = 'Koa 2';
+runAdapterCases({ packageName, framework, createHarness: koaHarness(Koa2) });
+runSessionCases({ packageName, framework, createSessionHarness: koaSessionHarness(Koa2) });
+runWebhookCases({
+  packageName,
+  functionName: 'verifyWebhooks',
+  framework,
+  createWebhookHarness: koaWebhookHarness(Koa2),
+});

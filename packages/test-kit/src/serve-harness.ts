@@ -43,8 +43,12 @@ export async function serveHarness(listener: RequestListener, counts: Readonly<H
     async send({ method = 'GET', path, headers = {}, body }) {
       let request = method === 'POST' ? agent.post(path) : agent.get(path);
       for (const [name, value] of Object.entries(headers)) request = request.set(name, value as string);
-      // Bytes, not a value for superagent to serialise: a webhook is verified over what was sent.
-      const response = await (body === undefined ? request : request.send(Buffer.from(body)));
+      // Bytes, not a value to serialise: superagent would turn a Buffer sent as JSON or a form
+      // into JSON of its own, and a webhook is verified over exactly what was sent.
+      const bytes = body === undefined ? undefined : Buffer.from(body);
+      const response = await (bytes === undefined
+        ? request
+        : request.serialize(() => bytes as unknown as string).send(bytes));
       return { status: response.status, headers: response.headers, body: response.text };
     },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),

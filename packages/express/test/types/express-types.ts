@@ -1,15 +1,19 @@
 // Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
 // so it proves that the Request augmentation survives the .d.ts build. See ../types.test.ts.
-import type { ApiKeyContext, KeyStore } from '@keyward/core';
+import type { ApiKeyContext, KeyStore, PortalSession, SessionStore } from '@keyward/core';
 import {
   ApiKeyError,
   apiKeyAuth,
   apiKeyErrorHandler,
   type ErrorCode,
   getApiKey,
+  getPortalSession,
   type OnApiKeyError,
   requireScopes,
   sendApiKeyError,
+  sessionAuth,
+  type VerifiedWebhook,
+  verifyWebhooks,
 } from '@keyward/express';
 import express from 'express';
 import { expectTypeOf } from 'vitest';
@@ -39,3 +43,27 @@ new ApiKeyError('nope');
 
 // @ts-expect-error the store option must be a KeyStore
 apiKeyAuth({ store: 'memory' });
+
+declare const sessions: SessionStore;
+app.get('/portal/me', sessionAuth({ store: sessions, optional: true, onError }), (req, res) => {
+  expectTypeOf(req.portalSession).toEqualTypeOf<PortalSession | undefined>();
+  expectTypeOf(getPortalSession(req)).toEqualTypeOf<PortalSession>();
+  res.json({ customer: getPortalSession(req).customerId });
+});
+// @ts-expect-error sessionAuth takes no scopes: a session holds none
+sessionAuth({ store: sessions, scopes: ['a'] });
+
+app.post(
+  '/hooks/:id',
+  verifyWebhooks({
+    secrets: async (req) => (req.params.id === 'known' ? { secrets: ['whsec_x'], toleranceSeconds: 60 } : null),
+    limit: 1024,
+  }),
+  (req, res) => {
+    expectTypeOf(req.webhook).toEqualTypeOf<VerifiedWebhook | undefined>();
+    expectTypeOf(req.webhook?.payload).toEqualTypeOf<Buffer | undefined>();
+    res.sendStatus(204);
+  },
+);
+// @ts-expect-error secrets is a list or a function, never one string
+verifyWebhooks({ secrets: 'whsec_x' });

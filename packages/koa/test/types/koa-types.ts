@@ -1,15 +1,21 @@
 // Checked by tsc against the BUILT package (dist/index.d.ts, through the package's own name),
 // so it proves that Middleware<ApiKeyState> reaches users through the .d.ts build. See ../types.test.ts.
-import type { ApiKeyContext, KeyStore } from '@keyward/core';
+import type { ApiKeyContext, KeyStore, PortalSession, SessionStore } from '@keyward/core';
 import {
   ApiKeyError,
   type ApiKeyState,
   apiKeyAuth,
   apiKeyErrorHandler,
   type ErrorCode,
+  getPortalSession,
   type OnApiKeyError,
+  type PortalSessionState,
   requireScopes,
   sendApiKeyError,
+  sessionAuth,
+  type VerifiedWebhook,
+  verifyWebhooks,
+  type WebhookState,
 } from '@keyward/koa';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
@@ -49,3 +55,27 @@ new ApiKeyError('nope');
 
 // @ts-expect-error the store option must be a KeyStore
 apiKeyAuth({ store: 'memory' });
+
+declare const sessions: SessionStore;
+const onSessionError: OnApiKeyError<PortalSessionState> = (err, ctx) => {
+  ctx.status = err.status;
+};
+expectTypeOf(sessionAuth({ store: sessions, onError: onSessionError })).toEqualTypeOf<Middleware<PortalSessionState>>();
+// @ts-expect-error sessionAuth takes no scopes: a session holds none
+sessionAuth({ store: sessions, scopes: ['a'] });
+new Router<PortalSessionState>().get('/portal/me', sessionAuth({ store: sessions, optional: true }), (ctx) => {
+  expectTypeOf(ctx.state.portalSession).toEqualTypeOf<PortalSession | undefined>();
+  expectTypeOf(getPortalSession(ctx)).toEqualTypeOf<PortalSession>();
+});
+
+const webhooks = verifyWebhooks({
+  secrets: async (ctx) => (ctx.path === '/known' ? { secrets: ['whsec_x'], toleranceSeconds: 60 } : null),
+  limit: 1024,
+});
+expectTypeOf(webhooks).toEqualTypeOf<Middleware<WebhookState>>();
+new Router<WebhookState>().post('/hooks', webhooks, (ctx) => {
+  expectTypeOf(ctx.state.webhook).toEqualTypeOf<VerifiedWebhook | undefined>();
+  expectTypeOf(ctx.state.webhook?.payload).toEqualTypeOf<Buffer | undefined>();
+});
+// @ts-expect-error secrets is a list or a function, never one string
+verifyWebhooks({ secrets: 'whsec_x' });
