@@ -8,7 +8,7 @@ import {
   MemoryKeyStore,
 } from '@keyward/core';
 import { type ApiKeyGuardOptions, assertKnownOptions } from '@keyward/core/adapter';
-import apiKeyAuth, { sendApiKeyError } from '@keyward/fastify';
+import apiKeyAuth, { sendApiKeyError, sessionAuth } from '@keyward/fastify';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -26,7 +26,10 @@ const CALLER = '@keyward/server: createApp';
 
 /** Options for {@link createApp}. */
 export interface CreateAppOptions {
-  /** Where the server keeps what it manages: `{ keys }`, a `ManagedKeyStore` for API keys. */
+  /**
+   * Where the server keeps what it manages: `keys` (a `ManagedKeyStore`), `sessions` (a
+   * `ManagedSessionStore`) and `webhooks` (a `ManagedWebhookStore`), all three required.
+   */
   storage: ServerStorage;
   /** Static keys by hash, from `KEYWARD_CONFIG`, raw JSON or parsed with `parseKeyConfig`. */
   staticKeys?: KeyConfig | unknown;
@@ -55,8 +58,11 @@ const CREATE_APP_OPTIONS = [
   'now',
 ] as const satisfies ReadonlyArray<keyof CreateAppOptions>;
 
-/** Headers that carry a secret; pino replaces their values with `[Redacted]`. */
-const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie'] as const;
+/**
+ * Headers that carry a secret, or where a careless client may put one (a webhook sender pasting
+ * its `whsec_` secret as the signature); pino replaces their values with `[Redacted]`.
+ */
+const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie', 'webhook-signature'] as const;
 
 // An incoming request id is echoed only if it is short and plain, so a caller cannot inject
 // log lines or oversized headers through it.
@@ -82,20 +88,50 @@ function loggerOptions(logger: FastifyServerOptions['logger']): FastifyServerOpt
   } as FastifyServerOptions['logger'];
 }
 
+// `type/subtype` and parameters: what a Content-Type must look like before any parser is chosen.
+const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;.*)?$/;
+
 // Errors that Fastify raises itself (a body that is not JSON, of the wrong type) are told with
 // fixed messages: JSON.parse's own message quotes the input, which may be a key.
-function toApiError(err: FastifyError): ApiKeyError {
+function toApiError(err: FastifyError, request: FastifyRequest): ApiKeyError {
   if (isApiKeyError(err)) return err;
   const status = err.statusCode ?? 500;
   if (status === 404) return new ApiKeyError('not_found');
   if (status === 415) {
-    return new ApiKeyError('validation_error', { message: 'body: Content-Type must be application/json' });
+    // A raw-body route (the webhook receiver) takes any media type, so there a 415 only ever
+    // means a Content-Type that is not one at all; "must be JSON" would send its sender astray.
+    const contentType = request.headers['content-type'];
+    const wellFormed = contentType === undefined || MEDIA_TYPE.test(contentType);
+    return new ApiKeyError('validation_error', {
+      message: wellFormed
+        ? 'body: Content-Type must be application/json'
+        : 'body: Content-Type is not a valid media type',
+    });
   }
   if (status >= 400 && status < 500) {
     const isJson = err instanceof SyntaxError || /JSON/.test(err.code ?? '');
     return new ApiKeyError('validation_error', { message: isJson ? 'body: not valid JSON' : 'Invalid request' });
   }
   return new ApiKeyError('internal_error', { cause: err });
+}
+
+// The longest path parameter the router takes: well above any id a store holds (tenant and
+// environment ids are up to 128 characters), so that every valid id reaches its route. Fastify's
+// default, 100, would refuse a valid 101-character tenant id before any route could see it.
+const MAX_PARAM_LENGTH = 1024;
+
+// What the router refuses before any route or hook runs, in keyward's one error body, never
+// Fastify's own, which quotes the path. A parameter over MAX_PARAM_LENGTH names nothing a store
+// could hold: not found.
+function toFrameworkError(err: FastifyError): ApiKeyError {
+  switch (err.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiKeyError('not_found');
+    case 'FST_ERR_BAD_URL':
+      return new ApiKeyError('validation_error', { message: 'path: not a valid URL' });
+    default:
+      return new ApiKeyError('internal_error', { cause: err });
+  }
 }
 
 // A body over the route's limit is 413 payload_too_large; the message names the limit, which
@@ -115,12 +151,13 @@ function sendBodyTooLarge(request: FastifyRequest, reply: FastifyReply): Fastify
  * unknown fields of `storage`, are refused with the name they were probably meant to be.
  *
  * @example
- * const app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true });
+ * const storage = { keys: new MemoryKeyStore(), sessions: new MemorySessionStore(), webhooks: new MemoryWebhookStore() };
+ * const app = createApp({ storage, devKey: true });
  * const res = await app.inject({ url: '/v1/me', headers: { 'x-api-key': DEV_API_KEY } });
  */
 export function createApp(options: CreateAppOptions): FastifyInstance {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${CALLER}: options must be an object such as { storage: { keys } }`);
+    throw new TypeError(`${CALLER}: options must be an object such as { storage: { keys, sessions, webhooks } }`);
   }
   assertKnownOptions(options, CREATE_APP_OPTIONS, CALLER);
   const { storage, devKey = false, now = () => new Date() } = options;
@@ -139,6 +176,13 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
     },
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: (err, request, reply) => {
+      const apiError = toFrameworkError(err);
+      if (apiError.code === 'internal_error') request.log.error({ err }, 'request failed');
+      reply.header('x-request-id', request.id);
+      return sendApiKeyError(reply, apiError);
+    },
   });
 
   // An empty body with a JSON content type (a bodiless rotate, say) reads as no body rather
@@ -157,16 +201,17 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (!isApiKeyError(err) && err.statusCode === 413) return sendBodyTooLarge(request, reply);
-    const apiError = toApiError(err);
+    const apiError = toApiError(err, request);
     if (apiError.code === 'internal_error') request.log.error({ err }, 'request failed');
     return sendApiKeyError(reply, apiError);
   });
   app.setNotFoundHandler((_request, reply) => sendApiKeyError(reply, new ApiKeyError('not_found')));
 
-  app.register(apiKeyAuth, {
-    store: chainKeyStores(staticStore, storage.keys),
-    ...(options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit }),
-  });
+  const failureLimit = options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit };
+  app.register(apiKeyAuth, { store: chainKeyStores(staticStore, storage.keys), ...failureLimit });
+  // Portal routes (`auth: 'session'`) take a session token and nothing else; apiKeyAuth leaves
+  // them to this guard, which counts its own failures per client address.
+  app.register(sessionAuth, { store: storage.sessions, ...failureLimit });
 
   // Every route is an operation (src/routes/*.ts), so the document lists exactly what is served.
   const services = { storage, now, openApiDocument: buildOpenApiDocument(SERVER_OPERATIONS) };

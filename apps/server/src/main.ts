@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
 
   let app: FastifyInstance | undefined;
-  const keys = await createPostgresKeyStore({
+  const store = await createPostgresKeyStore({
     ...(config.databaseUrl === null ? { dataDir: config.dataDir } : { connectionString: config.databaseUrl }),
     onError: (err: unknown) => {
       if (app) app.log.error({ err }, 'key store error');
@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   });
 
   app = createApp({
-    storage: { keys },
+    // One database for all three: a session revoked or a webhook-id recorded on one instance
+    // holds on every instance sharing it, and all survive a restart.
+    storage: { keys: store, sessions: store, webhooks: store },
     staticKeys: config.staticKeys ?? undefined,
     devKey: config.devKey,
     logger: { level: config.logLevel },
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     try {
       // Stops accepting connections and waits for the requests in flight.
       await app.close();
-      await keys.close();
+      await store.close();
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');

@@ -27,6 +27,12 @@ function errorResponse(description: string): JsonObject {
   return { description, content: { 'application/json': { schema: ref(ERROR_SCHEMA_ID) } } };
 }
 
+const UNAVAILABLE = errorResponse('auth_unavailable: the store cannot answer');
+const TOO_MANY = {
+  ...errorResponse('too_many_requests: too many failed attempts from this address'),
+  headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
+};
+
 /** The answers a credential adds to every operation that needs it. */
 function credentialErrors(operation: Operation): Record<string, JsonObject> {
   switch (operation.auth) {
@@ -34,11 +40,21 @@ function credentialErrors(operation: Operation): Record<string, JsonObject> {
       return {
         '401': errorResponse('missing_api_key or invalid_api_key (unknown, malformed or revoked key)'),
         '403': errorResponse('inactive_api_key, expired_api_key, environment_mismatch or insufficient_scope'),
-        '429': {
-          ...errorResponse('too_many_requests: too many failed attempts from this address'),
-          headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
-        },
-        '503': errorResponse('auth_unavailable: the key store cannot answer'),
+        '429': TOO_MANY,
+        '503': UNAVAILABLE,
+      };
+    case 'session':
+      return {
+        '401': errorResponse(
+          'missing_session_token, invalid_session_token (malformed, unknown or revoked; an API key is never one) or expired_session_token',
+        ),
+        '429': TOO_MANY,
+        '503': UNAVAILABLE,
+      };
+    case 'signature':
+      return {
+        '401': errorResponse('invalid_signature: the message says which check failed (headers, timestamp, signature)'),
+        '503': UNAVAILABLE,
       };
     case 'none':
       return {};
@@ -49,6 +65,23 @@ function securityOf(operation: Operation): JsonObject[] {
   switch (operation.auth) {
     case 'apiKey':
       return [{ ApiKeyAuth: [] }];
+    case 'session':
+      return [{ SessionToken: [] }];
+    case 'signature':
+      return [{ WebhookSignature: [] }];
+    case 'none':
+      return [];
+  }
+}
+
+/** The header parameters a credential adds besides its security scheme. */
+function credentialParameters(operation: Operation): JsonObject[] {
+  switch (operation.auth) {
+    case 'apiKey':
+      return [{ $ref: '#/components/parameters/EnvironmentId' }];
+    case 'signature':
+      return [{ $ref: '#/components/parameters/WebhookId' }, { $ref: '#/components/parameters/WebhookTimestamp' }];
+    case 'session':
     case 'none':
       return [];
   }
@@ -97,7 +130,20 @@ function successResponse(operation: Operation, responseIds: Set<string>): JsonOb
   if ('schema' in response) {
     const id = idOf(response.schema, `${operation.operationId}: response.schema`);
     responseIds.add(id);
-    return { description: response.description, content: { 'application/json': { schema: ref(id) } } };
+    return {
+      description: response.description,
+      ...(response.noStore
+        ? {
+            headers: {
+              'Cache-Control': {
+                description: 'The body holds a secret shown once: no cache may keep it.',
+                schema: { type: 'string', const: 'no-store' },
+              },
+            },
+          }
+        : {}),
+      content: { 'application/json': { schema: ref(id) } },
+    };
   }
   if ('contentType' in response) {
     return { description: response.description, content: { [response.contentType]: { schema: { type: 'string' } } } };
@@ -121,7 +167,7 @@ function operationObject(operation: Operation, requestIds: Set<string>, response
   const parameterList = [
     ...parameters(operation.params, 'path'),
     ...parameters(operation.query, 'query'),
-    ...(operation.auth === 'apiKey' ? [{ $ref: '#/components/parameters/EnvironmentId' }] : []),
+    ...credentialParameters(operation),
   ];
   const body = requestBody(operation, requestIds);
   return {
@@ -223,15 +269,45 @@ export function buildOpenApiDocument(operations: readonly Operation[]): OpenApiD
     info: {
       title: 'keyward reference server',
       version: '0.0.0',
-      description: 'Issues, lists and revokes API keys per tenant and environment. Authenticate with X-API-Key.',
+      description:
+        'Issues, lists and revokes API keys per tenant and environment, mints customer portal sessions and receives signed webhooks. Authenticate with X-API-Key; portal routes with X-Session-Token; the webhook receiver with a Standard Webhooks signature.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: (Object.keys(OPERATION_TAGS) as OperationTag[])
       .filter((tag) => tags.has(tag))
       .map((name) => ({ name, description: OPERATION_TAGS[name] })),
     components: {
-      securitySchemes: { ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+      securitySchemes: {
+        ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        SessionToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Session-Token',
+          description: 'A customer portal session token (kws_…), minted with POST /v1/portal/sessions.',
+        },
+        WebhookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description:
+            "Standard Webhooks: space-separated v1,<base64 HMAC-SHA256> signatures of `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's whsec_ secret.",
+        },
+      },
       parameters: {
+        WebhookId: {
+          name: 'webhook-id',
+          in: 'header',
+          required: true,
+          schema: { type: 'string' },
+          description: 'The message id, the same for every attempt of one event; a second delivery with it is 409.',
+        },
+        WebhookTimestamp: {
+          name: 'webhook-timestamp',
+          in: 'header',
+          required: true,
+          schema: { type: 'string', pattern: '^[0-9]+$' },
+          description: "Unix seconds of this attempt, within the endpoint's tolerance of the server's clock.",
+        },
         EnvironmentId: {
           name: 'X-Environment-ID',
           in: 'header',

@@ -1,4 +1,5 @@
-import { getApiKey, type KeywardRouteConfig } from '@keyward/fastify';
+import { ApiKeyError } from '@keyward/core';
+import { getApiKey, getPortalSession, type KeywardRouteConfig, sendApiKeyError, webhookAuth } from '@keyward/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Operation, OperationBody, OperationServices } from './operation.js';
 import { validate } from './validate.js';
@@ -19,6 +20,10 @@ function routeGuardOf(operation: Operation): KeywardRouteConfig {
   switch (operation.auth) {
     case 'apiKey':
       return operation.scopes === undefined ? { auth: 'apiKey' } : { auth: 'apiKey', scopes: operation.scopes };
+    case 'session':
+      return { auth: 'session' };
+    case 'signature':
+      return { auth: 'signature' };
     case 'none':
       return { auth: 'none' };
   }
@@ -33,6 +38,13 @@ function bodyOf(body: OperationBody | undefined, request: FastifyRequest): unkno
   return validate(body.schema, request.body, 'body');
 }
 
+function verifiedWebhookOf(request: FastifyRequest) {
+  // The guard has refused every request whose signature did not verify; should that ever
+  // change, the handler is refused a webhook rather than handed an unverified one.
+  if (request.webhook === null) throw new ApiKeyError('internal_error');
+  return request.webhook;
+}
+
 function routeOf(operation: Operation, services: OperationServices): RouteOptions {
   const { response } = operation;
   return {
@@ -44,9 +56,11 @@ function routeOf(operation: Operation, services: OperationServices): RouteOption
         {
           request,
           reply,
-          // The guard has already refused a request without a valid key; getApiKey refuses
-          // again rather than hand a handler a missing context, should that ever change.
+          // The guards have already refused a request without a valid credential; these
+          // refuse again rather than hand a handler a missing context, should that ever change.
           apiKey: operation.auth === 'apiKey' ? getApiKey(request) : null,
+          portalSession: operation.auth === 'session' ? getPortalSession(request) : null,
+          webhook: operation.auth === 'signature' ? verifiedWebhookOf(request) : null,
           params: operation.params === undefined ? undefined : validate(operation.params, request.params, 'path'),
           query: operation.query === undefined ? undefined : validate(operation.query, request.query ?? {}, 'query'),
           body: bodyOf(operation.body, request),
@@ -55,17 +69,26 @@ function routeOf(operation: Operation, services: OperationServices): RouteOption
       );
       reply.code(response.status);
       if ('contentType' in response) reply.type(response.contentType);
+      if ('schema' in response && response.noStore) reply.header('cache-control', 'no-store');
       if (response.status === 204) return reply.send();
       return result;
     },
   };
 }
 
+/** A body over its route's limit, in the words every other route uses. */
+function bodyTooLarge(limit: number): ApiKeyError {
+  return new ApiKeyError('payload_too_large', { message: `body: larger than the limit of ${limit} bytes` });
+}
+
 /**
  * Registers each operation as a Fastify route guarded by `config.keyward`. An operation with a
  * raw body gets a context of its own whose only parser keeps the exact bytes of any content type,
- * within the operation's limit; every other route keeps the app's JSON parser and limit.
- * Authentication runs in `onRequest`, before any parser, so a refused key never has its body read.
+ * within the operation's limit; every other route keeps the app's JSON parser and limit. A
+ * `'signature'` operation's context is `webhookAuth`'s, which reads the bytes within the limit
+ * (413 first), finds the secrets with the operation's `secrets` (404 when there are none) and
+ * verifies them before the handler runs. Key and session tokens are checked in `onRequest`,
+ * before any parser, so a refused credential never has its body read.
  *
  * @example
  * app.register(operationRoutes, { operations: SERVER_OPERATIONS, services });
@@ -77,6 +100,26 @@ export async function operationRoutes(app: FastifyInstance, options: OperationRo
     const { body } = operation;
     if (body === undefined || !('raw' in body)) {
       app.route(route);
+      continue;
+    }
+    if (operation.auth === 'signature') {
+      const findSecrets = operation.secrets as NonNullable<Operation['secrets']>;
+      app.register(async (scope) => {
+        await scope.register(webhookAuth, {
+          limit: body.limit,
+          secrets: (request) =>
+            findSecrets(
+              {
+                params: operation.params === undefined ? undefined : validate(operation.params, request.params, 'path'),
+              },
+              services,
+            ),
+          onError: (error, _request, reply) => {
+            if (error.code === 'payload_too_large') return sendApiKeyError(reply, bodyTooLarge(body.limit));
+          },
+        });
+        scope.route(route);
+      });
       continue;
     }
     app.register(async (scope) => {

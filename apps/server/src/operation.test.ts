@@ -15,6 +15,9 @@ const base = {
   handler: () => ({ status: 'ok' as const }),
 } as const;
 
+const raw = { raw: true, limit: 1000, description: 'bytes' } as const;
+const secrets = async () => null;
+
 // A definition with one field changed, as an untyped caller could write it.
 const define = (change: Record<string, unknown>) => () => defineOperation({ ...base, ...change } as never);
 
@@ -22,6 +25,10 @@ describe('defineOperation', () => {
   it('accepts a well-formed definition and returns it unchanged', () => {
     const definition = { ...base, params: keyIdParamsSchema, path: '/v1/things/{id}' };
     expect(defineOperation(definition)).toBe(definition);
+    const session = { ...base, auth: 'session' } as const;
+    expect(defineOperation(session)).toBe(session);
+    const signed = { ...base, auth: 'signature', method: 'POST', body: raw, secrets } as const;
+    expect(defineOperation(signed)).toBe(signed);
   });
 
   it('refuses what would make the route or its document wrong, naming the operation', () => {
@@ -33,8 +40,29 @@ describe('defineOperation', () => {
         { path: '/v1/things/:id' },
         'getThing: path must be like /v1/things/{id}: lowercase segments, parameters in braces',
       ],
-      [{ auth: 'session' }, "getThing: auth must be 'apiKey' or 'none', got session"],
+      // 'session' and 'signature' became credentials with issue 9; a misspelt one is still refused.
+      [{ auth: 'Session' }, "getThing: auth must be one of 'apiKey', 'session', 'signature', 'none', got Session"],
+      [{ auth: 'bearer' }, "getThing: auth must be one of 'apiKey', 'session', 'signature', 'none', got bearer"],
       [{ auth: 'none', scopes: ['keys:read'] }, "getThing: scopes need auth: 'apiKey'"],
+      // A session or a signature holds no scopes.
+      [{ auth: 'session', scopes: ['portal:write'] }, "getThing: scopes need auth: 'apiKey'"],
+      [
+        { auth: 'signature', method: 'POST', body: raw, secrets, scopes: ['keys:write'] },
+        "getThing: scopes need auth: 'apiKey'",
+      ],
+      // A signature needs to know its secrets, and the exact bytes to check them against.
+      [{ auth: 'signature', method: 'POST', body: raw }, "getThing: auth: 'signature' needs secrets, a function"],
+      [
+        { auth: 'signature', method: 'POST', body: raw, secrets: ['whsec_x'] },
+        "getThing: auth: 'signature' needs secrets, a function",
+      ],
+      [{ secrets }, "getThing: secrets need auth: 'signature'"],
+      [{ auth: 'none', secrets }, "getThing: secrets need auth: 'signature'"],
+      [{ auth: 'signature', method: 'POST', secrets }, "getThing: auth: 'signature' needs a raw body"],
+      [
+        { auth: 'signature', method: 'POST', secrets, body: { schema: rotateKeyBodySchema } },
+        "getThing: auth: 'signature' needs a raw body",
+      ],
       [{ path: '/v1/things/{id}' }, "getThing: params must have exactly the path's parameters (id)"],
       [{ params: keyIdParamsSchema }, "getThing: params must have exactly the path's parameters (none)"],
       [{ body: { schema: rotateKeyBodySchema } }, 'getThing: a GET has no body'],

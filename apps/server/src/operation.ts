@@ -1,4 +1,5 @@
-import type { ApiKeyContext } from '@keyward/core';
+import type { ApiKeyContext, PortalSession } from '@keyward/core';
+import type { VerifiedWebhook, WebhookEndpointSecrets } from '@keyward/core/adapter';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { OpenApiDocument } from './schemas.js';
@@ -7,12 +8,16 @@ import type { ServerStorage } from './server-storage.js';
 const CALLER = '@keyward/server: defineOperation';
 
 /**
- * The credential an operation needs. `'apiKey'`: an `X-API-Key` (the guard of
- * `@keyward/fastify`, with the operation's scopes); `'none'`: open to anyone. Portal sessions
- * (`'session'`) and signed webhook deliveries (`'signature'`) join this union; every place
- * that depends on it switches over it exhaustively, so TypeScript lists what a new member needs.
+ * The credential an operation needs, each checked by a guard of `@keyward/fastify` before the
+ * handler runs. `'apiKey'`: an `X-API-Key` with the operation's scopes; `'session'`: a portal
+ * session token in `X-Session-Token` (an API key is never one); `'signature'`: a Standard
+ * Webhooks signature over the exact body, with the secrets the operation's `secrets` finds;
+ * `'none'`: open to anyone. Every place that depends on it switches over it exhaustively, so
+ * TypeScript lists what a new member needs.
  */
-export type OperationAuth = 'apiKey' | 'none';
+export type OperationAuth = 'apiKey' | 'session' | 'signature' | 'none';
+
+const AUTHS: readonly OperationAuth[] = ['apiKey', 'session', 'signature', 'none'];
 
 /** The HTTP methods the server's operations use. */
 type OperationMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -20,6 +25,9 @@ type OperationMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** The groups of the OpenAPI document, each with the sentence it shows for the group. */
 export const OPERATION_TAGS = {
   keys: "Issue, list, change, rotate and revoke API keys in the calling key's tenant and environment.",
+  portal:
+    'Customer portal sessions: minted with a key that holds portal:write, then used with their token in X-Session-Token.',
+  webhooks: 'Webhook endpoints managed with a key, and the public receiver that checks Standard Webhooks signatures.',
   identity: 'Who the calling key is.',
   service: 'The server itself: health and this document.',
 } as const;
@@ -64,6 +72,11 @@ interface JsonResponse<S extends z.ZodType = z.ZodType> {
   status: 200 | 201;
   description: string;
   schema: S;
+  /**
+   * The body holds a secret shown this once (a key, a session token, a webhook secret): it is
+   * sent with `Cache-Control: no-store`, so that no browser or proxy cache keeps a copy.
+   */
+  noStore?: true;
 }
 
 /** A success response with no body. */
@@ -83,9 +96,11 @@ interface TextResponse {
 export type OperationResponse = JsonResponse | EmptyResponse | TextResponse;
 
 /**
- * Error statuses the handler itself may answer, each with what it means there. The statuses that
- * follow from the definition are added without being listed: 400 for a query or body, 413 for a
- * body, and the credential's own (401, 403, 429, 503 for `'apiKey'`).
+ * Error statuses the handler itself may answer, each with what it means there (for a
+ * `'signature'` operation, the 404 of its `secrets` too). The statuses that follow from the
+ * definition are added without being listed: 400 for a query or JSON body, 413 for a body, and
+ * the credential's own (401, 403, 429, 503 for `'apiKey'`; 401, 429, 503 for `'session'`; 401,
+ * 503 for `'signature'`).
  */
 interface OperationErrors {
   400?: string;
@@ -117,6 +132,10 @@ interface OperationInput<A extends OperationAuth, P, Q, B> {
   reply: FastifyReply;
   /** The calling key's context on `'apiKey'` operations (the guard has checked it), else `null`. */
   apiKey: A extends 'apiKey' ? ApiKeyContext : null;
+  /** Who the session acts for on `'session'` operations (the guard has checked the token), else `null`. */
+  portalSession: A extends 'session' ? PortalSession : null;
+  /** The webhook whose signature verified on `'signature'` operations, else `null`. */
+  webhook: A extends 'signature' ? VerifiedWebhook : null;
   /** The path parameters, validated with `params`. */
   params: Output<P>;
   /** The query, validated with `query`. */
@@ -154,6 +173,13 @@ export interface OperationDefinition<
   auth: A;
   /** Scopes the key needs (`'apiKey'` only); shown after the summary in the document. */
   scopes?: readonly string[];
+  /**
+   * `'signature'` only, and required there: the secrets a delivery to this route must be signed
+   * with (and the endpoint's tolerance), found from the validated path parameters, or `null`
+   * when there is no such endpoint: 404 `not_found`, the same for every reason. Runs after the
+   * body is read within its limit (413 first), before any signature is computed.
+   */
+  secrets?(input: { params: Output<P> }, services: OperationServices): Promise<WebhookEndpointSecrets | null>;
   summary: string;
   description?: string;
   tags: readonly OperationTag[];
@@ -231,16 +257,16 @@ function assertValidDefinition(definition: Operation): void {
   if (typeof path !== 'string' || !PATH.test(path)) {
     fail('path must be like /v1/things/{id}: lowercase segments, parameters in braces');
   }
-  switch (auth) {
-    case 'apiKey':
-      break;
-    case 'none':
-      // A scope can only be held by a key: an open route that "needs" one would be a lie.
-      if (scopes !== undefined) fail("scopes need auth: 'apiKey'");
-      break;
-    default:
-      fail(`auth must be 'apiKey' or 'none', got ${String(auth)}`);
+  if (!AUTHS.includes(auth)) fail(`auth must be one of ${AUTHS.map((a) => `'${a}'`).join(', ')}, got ${String(auth)}`);
+  // A scope can only be held by a key: a session, a signature or an open route that "needs"
+  // one would be a lie.
+  if (auth !== 'apiKey' && scopes !== undefined) fail("scopes need auth: 'apiKey'");
+  const signed = auth === 'signature';
+  if (signed !== (typeof definition.secrets === 'function')) {
+    fail(signed ? "auth: 'signature' needs secrets, a function" : "secrets need auth: 'signature'");
   }
+  // The signature covers the exact bytes: parsed JSON could not be checked against it.
+  if (signed && (body === undefined || !('raw' in body))) fail("auth: 'signature' needs a raw body");
   const inPath = pathParameterNames(path).sort();
   const inSchema = params === undefined ? [] : Object.keys(params.shape).sort();
   if (inPath.join() !== inSchema.join()) {

@@ -1,4 +1,4 @@
-import { FIELD_RULES } from '@keyward/core/store';
+import { FIELD_RULES, SESSION_TTL, WEBHOOK_RULES } from '@keyward/core/store';
 import { z } from 'zod';
 
 // The field rules are core's, so the API refuses exactly what the stores refuse.
@@ -8,6 +8,13 @@ const identifierSchema = z
   .min(identifier.minLength)
   .max(identifier.maxLength)
   .regex(identifier.pattern, identifier.message);
+/**
+ * Whether `value` can be a tenant, environment or user id: what a store accepts. A URL part that
+ * cannot be one names nothing that exists, so a route can answer it as not found.
+ */
+export function isIdentifier(value: unknown): value is string {
+  return identifierSchema.safeParse(value).success;
+}
 const scopeSchema = z.string().min(scope.minLength).max(scope.maxLength).regex(scope.pattern, scope.message);
 const keyNameSchema = z
   .string()
@@ -35,15 +42,27 @@ function queryInteger<T extends z.ZodType>(schema: T) {
 
 const timestamp = z.iso.datetime({ offset: true });
 
-/** `GET /v1/secrets/api/keys` query: limit 1..100 (default 50), offset 0 or more (default 0). */
-export const listKeysQuerySchema = z.object({
-  limit: queryInteger(z.number().int().min(1).max(100).default(50)).meta({
-    description: 'How many keys to return, 1 to 100.',
-  }),
-  offset: queryInteger(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0)).meta({
-    description: 'How many keys to skip, newest first.',
-  }),
+/** A page of `what`, newest first: limit 1..100 (default 50), offset 0 or more (default 0). */
+function pageQuerySchema(what: string) {
+  return z.object({
+    limit: queryInteger(z.number().int().min(1).max(100).default(50)).meta({
+      description: `How many ${what} to return, 1 to 100.`,
+    }),
+    offset: queryInteger(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0)).meta({
+      description: `How many ${what} to skip, newest first.`,
+    }),
+  });
+}
+
+/** Where a page starts and how many there are in all. */
+const paginationSchema = z.object({
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
 });
+
+/** `GET /v1/secrets/api/keys` query: limit 1..100 (default 50), offset 0 or more (default 0). */
+export const listKeysQuerySchema = pageQuerySchema('keys');
 
 /**
  * The `{id}` of the key routes. Any string: an id that cannot exist is simply not found (404),
@@ -120,7 +139,7 @@ export const apiKeySchema = z
 export const apiKeyListSchema = z
   .object({
     items: z.array(apiKeySchema),
-    pagination: z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+    pagination: paginationSchema,
   })
   .meta({ id: 'ApiKeyList' });
 
@@ -143,6 +162,152 @@ export const meSchema = z
     name: z.string(),
   })
   .meta({ id: 'ApiKeyContext' });
+
+// Portal sessions (issue 9). The TTL bounds are core's, so the API refuses what the stores refuse.
+
+/** `POST /v1/portal/sessions` body. */
+export const createSessionBodySchema = z
+  .strictObject({
+    customer_id: identifierSchema.meta({
+      description: 'The customer of your tenant the session acts for: printable ASCII, no spaces.',
+    }),
+    ttl_seconds: z
+      .number()
+      .int()
+      .min(SESSION_TTL.minSeconds)
+      .max(SESSION_TTL.maxSeconds)
+      .optional()
+      .meta({
+        description: `How long the token works, ${SESSION_TTL.minSeconds} to ${SESSION_TTL.maxSeconds} seconds. Default ${SESSION_TTL.defaultSeconds}.`,
+      }),
+  })
+  .meta({ id: 'CreatePortalSessionRequest' });
+
+/** `POST /v1/portal/sessions` response: the token, shown this once. */
+export const createdSessionSchema = z
+  .object({
+    token: z
+      .string()
+      .meta({ description: 'The session token (`kws_…`), for `X-Session-Token`. Shown only this once.' }),
+    session_id: z.string().meta({ description: 'The session id (`ses_…`), to revoke it.' }),
+    expires_at: timestamp,
+  })
+  .meta({ id: 'CreatedPortalSession' });
+
+/** `GET /v1/portal/me` response: who the session acts for. */
+export const portalSessionSchema = z
+  .object({
+    session_id: z.string(),
+    customer_id: z.string(),
+    tenant_id: z.string(),
+    environment_id: z.string(),
+    expires_at: timestamp,
+  })
+  .meta({ id: 'PortalSession' });
+
+/**
+ * The `{id}` of a session. Any string: one that cannot exist is simply not found (404), like one
+ * of another tenant.
+ */
+export const sessionIdParamsSchema = z.object({
+  id: z.string().meta({ description: 'The session id (`ses_…`)' }),
+});
+
+// Webhook endpoints (issue 9). Tolerance and grace bounds are core's.
+
+/** The `{id}` of a webhook endpoint; any string, as for keys. */
+export const endpointIdParamsSchema = z.object({
+  id: z.string().meta({ description: 'The endpoint id (`whe_…`)' }),
+});
+
+/**
+ * The path of the public receiver. Any strings: a tenant, environment or endpoint that does not
+ * exist, or is not this one's, is answered 404 like any other.
+ */
+export const receiverParamsSchema = z.object({
+  tenant_id: z.string().meta({ description: "The endpoint's tenant" }),
+  environment_id: z.string().meta({ description: "The endpoint's environment" }),
+  endpoint_id: z.string().meta({ description: 'The endpoint id (`whe_…`)' }),
+});
+
+/** `POST /v1/webhooks/endpoints` body (may be empty). */
+export const createEndpointBodySchema = z
+  .strictObject({
+    name: keyNameSchema.nullable().optional().meta({ description: 'A name for people. Default none.' }),
+    tolerance_seconds: z
+      .number()
+      .int()
+      .min(WEBHOOK_RULES.minToleranceSeconds)
+      .max(WEBHOOK_RULES.maxToleranceSeconds)
+      .optional()
+      .meta({
+        description: `How far a delivery's webhook-timestamp may be from now, ${WEBHOOK_RULES.minToleranceSeconds} to ${WEBHOOK_RULES.maxToleranceSeconds} seconds. Default ${WEBHOOK_RULES.defaultToleranceSeconds}.`,
+      }),
+  })
+  .meta({ id: 'CreateWebhookEndpointRequest' });
+
+/** `POST /v1/webhooks/endpoints/{id}/rotate-secret` body (may be empty). */
+export const rotateSecretBodySchema = z
+  .strictObject({
+    grace_period_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(WEBHOOK_RULES.maxGracePeriodSeconds)
+      .optional()
+      .meta({
+        description: `How long the old secret keeps verifying, 0 to ${WEBHOOK_RULES.maxGracePeriodSeconds} seconds. Default ${WEBHOOK_RULES.defaultGracePeriodSeconds} (a day); 0 ends it at once.`,
+      }),
+  })
+  .meta({ id: 'RotateWebhookSecretRequest' });
+
+const endpointFields = {
+  id: z.string(),
+  name: z.string().nullable(),
+  tolerance_seconds: z.number().int(),
+  created_at: timestamp,
+};
+
+/** A webhook endpoint on the wire: never its secrets. */
+export const webhookEndpointSchema = z.object(endpointFields).meta({ id: 'WebhookEndpoint' });
+
+/** Create and rotate-secret response: the endpoint and its new secret, shown this once. */
+export const endpointWithSecretSchema = z
+  .object({
+    ...endpointFields,
+    secret: z.string().meta({
+      description:
+        'The `whsec_` signing secret, for Standard Webhooks senders. Shown only this once; keep it as you keep a password.',
+    }),
+  })
+  .meta({ id: 'WebhookEndpointWithSecret' });
+
+/** `GET /v1/webhooks/endpoints` response. */
+export const webhookEndpointListSchema = z
+  .object({ items: z.array(webhookEndpointSchema) })
+  .meta({ id: 'WebhookEndpointList' });
+
+/** `GET /v1/webhooks/endpoints/{id}/deliveries` query. */
+export const listDeliveriesQuerySchema = pageQuerySchema('deliveries');
+
+/** One verified delivery on the wire. Its body is not kept. */
+export const webhookDeliverySchema = z
+  .object({
+    webhook_id: z.string().meta({ description: "The sender's webhook-id: a second delivery with it is refused." }),
+    endpoint_id: z.string(),
+    event_type: z
+      .string()
+      .nullable()
+      .meta({ description: "The payload's `type` when it is a JSON object with a string `type`, else null." }),
+    received_at: timestamp,
+    size: z.number().int().meta({ description: 'Bytes of the body.' }),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+/** `GET /v1/webhooks/endpoints/{id}/deliveries` response. */
+export const webhookDeliveryListSchema = z
+  .object({ items: z.array(webhookDeliverySchema), pagination: paginationSchema })
+  .meta({ id: 'WebhookDeliveryList' });
 
 /** `GET /health` response. */
 export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });

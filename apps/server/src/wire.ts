@@ -1,6 +1,20 @@
-import type { ApiKeyContext, ApiKeyRecord } from '@keyward/core';
+import type {
+  ApiKeyContext,
+  ApiKeyRecord,
+  CreatedSession,
+  PortalSession,
+  WebhookDelivery,
+  WebhookEndpointRecord,
+} from '@keyward/core';
 import type { z } from 'zod';
-import type { apiKeySchema, meSchema } from './schemas.js';
+import type {
+  apiKeySchema,
+  createdSessionSchema,
+  meSchema,
+  portalSessionSchema,
+  webhookDeliverySchema,
+  webhookEndpointSchema,
+} from './schemas.js';
 
 /** A key record as the API sends it: snake_case, every field present, `null` when empty. */
 export type WireApiKey = z.output<typeof apiKeySchema>;
@@ -37,5 +51,46 @@ export function toWireContext(context: ApiKeyContext): z.output<typeof meSchema>
     user_id: context.userId,
     scopes: [...context.scopes],
     name: context.name,
+  };
+}
+
+/** Turns a new session into the `POST /v1/portal/sessions` body: the token, this once. */
+export function toWireCreatedSession(created: CreatedSession): z.output<typeof createdSessionSchema> {
+  return {
+    token: created.token,
+    session_id: created.session.id,
+    expires_at: created.session.expiresAt.toISOString(),
+  };
+}
+
+/** Turns a verified session into the `GET /v1/portal/me` body. */
+export function toWirePortalSession(portalSession: PortalSession): z.output<typeof portalSessionSchema> {
+  return {
+    session_id: portalSession.sessionId,
+    customer_id: portalSession.customerId,
+    tenant_id: portalSession.tenantId,
+    environment_id: portalSession.environmentId,
+    expires_at: portalSession.expiresAt.toISOString(),
+  };
+}
+
+/** Turns an endpoint record into the wire `WebhookEndpoint`: never a secret. */
+export function toWireWebhookEndpoint(endpoint: WebhookEndpointRecord): z.output<typeof webhookEndpointSchema> {
+  return {
+    id: endpoint.id,
+    name: endpoint.name,
+    tolerance_seconds: endpoint.toleranceSeconds,
+    created_at: endpoint.createdAt.toISOString(),
+  };
+}
+
+/** Turns a recorded delivery into the wire `WebhookDelivery`. */
+export function toWireWebhookDelivery(delivery: WebhookDelivery): z.output<typeof webhookDeliverySchema> {
+  return {
+    webhook_id: delivery.webhookId,
+    endpoint_id: delivery.endpointId,
+    event_type: delivery.eventType,
+    received_at: delivery.receivedAt.toISOString(),
+    size: delivery.size,
   };
 }

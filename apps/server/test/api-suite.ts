@@ -43,7 +43,7 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
     beforeAll(async () => {
       handle = await makeStore();
       if (handle === null) return;
-      app = createApp({ storage: { keys: handle.store }, devKey: true, failureLimit: false });
+      app = createApp({ storage: handle.storage, devKey: true, failureLimit: false });
       await app.ready();
       // Opening a fresh PGlite database (initdb in WebAssembly) takes seconds on a busy machine.
     }, 120_000);
@@ -311,7 +311,7 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
 
     it('serves the API on a real socket', async (ctx) => {
       if (handle === null) return ctx.skip();
-      const live = createApp({ storage: { keys: handle.store }, devKey: true, failureLimit: false });
+      const live = createApp({ storage: handle.storage, devKey: true, failureLimit: false });
       const url = await live.listen({ port: 0, host: '127.0.0.1' });
       try {
         const created = await fetch(`${url}/v1/secrets/api/keys`, {

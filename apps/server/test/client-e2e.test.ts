@@ -3,10 +3,11 @@
 import type { AddressInfo } from 'node:net';
 import { runCli } from '@keyward/cli';
 import { createClient, isKeywardError, type KeywardClient } from '@keyward/client';
-import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import { DEV_API_KEY } from '@keyward/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
+import { memoryStorage } from './helpers.js';
 
 let app: FastifyInstance;
 let baseUrl: string;
@@ -29,7 +30,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true, logger: false, failureLimit: false });
+  app = createApp({ storage: memoryStorage(), devKey: true, logger: false, failureLimit: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });

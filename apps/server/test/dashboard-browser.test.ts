@@ -2,11 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import { DEV_API_KEY } from '@keyward/core';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
+import { memoryStorage } from './helpers.js';
 
 // The dashboard as a person uses it, in a real Chromium: paste a key, list, create, copy the
 // key shown once, revoke. Debian's chromium is what CI installs (apt-get install chromium).
@@ -41,7 +42,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
 
   beforeAll(async () => {
     shotDir = mkdtempSync(join(tmpdir(), 'keyward-dashboard-shot-'));
-    app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true, logger: false });
+    app = createApp({ storage: memoryStorage(), devKey: true, logger: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({

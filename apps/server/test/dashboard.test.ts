@@ -1,10 +1,10 @@
 import { Script } from 'node:vm';
-import { MemoryKeyStore } from '@keyward/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
+import { memoryStorage } from './helpers.js';
 
 describe('GET /dashboard', () => {
-  const app = createApp({ storage: { keys: new MemoryKeyStore() } });
+  const app = createApp({ storage: memoryStorage() });
   afterAll(() => app.close());
 
   it('serves the page and its script without a key, locked down by CSP', async () => {

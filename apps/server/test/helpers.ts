@@ -1,25 +1,45 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_API_KEY, type ManagedKeyStore, MemoryKeyStore } from '@keyward/core';
-import { createPostgresKeyStore } from '@keyward/store-postgres';
+import {
+  DEV_API_KEY,
+  type ManagedKeyStore,
+  MemoryKeyStore,
+  MemorySessionStore,
+  MemoryWebhookStore,
+} from '@keyward/core';
+import { createPostgresKeyStore, type PostgresKeyStore } from '@keyward/store-postgres';
 import { createTestDatabase } from '@keyward/test-kit/pg-test-db';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { ServerStorage } from '../src/server-storage.js';
 
-/** A store under test and how to dispose of it. */
+/** A backend under test and how to dispose of it. */
 interface StoreHandle {
-  store: ManagedKeyStore & { close?: () => Promise<void> };
-  /** Another store on the same database (PostgreSQL only), for multi-instance tests. */
-  reopen?: () => Promise<ManagedKeyStore & { close(): Promise<void> }>;
+  /** The key store, where tests make their admin keys directly. */
+  store: ManagedKeyStore;
+  /** What `createApp` is given: `store` for keys, and the session and webhook stores beside it. */
+  storage: ServerStorage;
+  /** Storage for a second instance on the same database (PostgreSQL only), for multi-instance tests. */
+  reopen?: () => Promise<ServerStorage>;
   close(): Promise<void>;
 }
 
-/** Makes a fresh, empty store; `null` when the backend is not available here. */
+/** Makes a fresh, empty backend; `null` when it is not available here. */
 export type StoreFactory = () => Promise<StoreHandle | null>;
 
+/** Storage on core's memory stores, around `keys` (a fresh memory key store by default). */
+export function memoryStorage(keys: ManagedKeyStore = new MemoryKeyStore()): ServerStorage {
+  return { keys, sessions: new MemorySessionStore(), webhooks: new MemoryWebhookStore() };
+}
+
+// The PostgreSQL store is one object for keys, sessions and webhooks, as main.ts uses it.
+function storageOn(store: PostgresKeyStore): ServerStorage {
+  return { keys: store, sessions: store, webhooks: store };
+}
+
 export const memoryStore: StoreFactory = async () => {
-  const store = new MemoryKeyStore();
-  return { store, close: async () => {} };
+  const storage = memoryStorage();
+  return { store: storage.keys, storage, close: async () => {} };
 };
 
 export const pgliteStore: StoreFactory = async () => {
@@ -27,6 +47,7 @@ export const pgliteStore: StoreFactory = async () => {
   const store = await createPostgresKeyStore({ dataDir });
   return {
     store,
+    storage: storageOn(store),
     close: async () => {
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -47,7 +68,8 @@ export const postgresStore: StoreFactory = async () => {
   const store = await open();
   return {
     store,
-    reopen: open,
+    storage: storageOn(store),
+    reopen: async () => storageOn(await open()),
     close: async () => {
       for (const s of opened) await s.close();
       await db.drop();
@@ -83,5 +105,3 @@ export async function createKeyVia(
   const json = body<{ api_key: string; secret: Record<string, unknown> }>(res);
   return { key: json.api_key, id: json.secret.id as string, secret: json.secret };
 }
-
-/** Polls `check` until it returns true or the deadline passes; returns whether it did. */

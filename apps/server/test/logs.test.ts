@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
-import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, signWebhook } from '@keyward/core';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
-import { body, createKeyVia, devHeaders, withKey } from './helpers.js';
+import { WEBHOOK_BODY_LIMIT } from '../src/routes/webhooks.js';
+import { body, createKeyVia, devHeaders, memoryStorage, withKey } from './helpers.js';
 
-// The plaintext key must never reach the logs: not from headers, not from errors.
+// No key, session token or webhook secret may reach the logs: not from headers, bodies or errors.
 
 function capture() {
   const lines: string[] = [];
@@ -21,7 +22,7 @@ describe('logs', () => {
   it('never contain a key, wherever the request carried it', async () => {
     const logs = capture();
     const app = createApp({
-      storage: { keys: new MemoryKeyStore() },
+      storage: memoryStorage(),
       devKey: true,
       failureLimit: false,
       logger: { level: 'trace', stream: logs.stream },
@@ -64,10 +65,76 @@ describe('logs', () => {
     }
   });
 
+  it('never contain a session token or a webhook secret, at trace, whatever the request did with them', async () => {
+    const logs = capture();
+    const storage = memoryStorage();
+    const app = createApp({
+      storage,
+      devKey: true,
+      failureLimit: false,
+      logger: { level: 'trace', stream: logs.stream },
+    });
+    const post = (url: string, payload: object, headers = devHeaders) =>
+      app.inject({ method: 'POST', url, headers, payload });
+
+    const tokens: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      tokens.push(body<{ token: string }>(await post('/v1/portal/sessions', { customer_id: `cus_${i}` })).token);
+    }
+    const [token, other] = tokens as [string, string];
+    await app.inject({ url: '/v1/portal/me', headers: { 'x-session-token': token } });
+    // Sent where no token belongs: in the key's header, as a bearer token, twice, or as a key route's body.
+    await app.inject({ url: '/v1/portal/me', headers: { 'x-api-key': token } });
+    await app.inject({ url: '/v1/me', headers: { 'x-api-key': token, authorization: `Bearer ${other}` } });
+    await app.inject({ url: '/v1/portal/me', headers: { 'x-session-token': [token, other] } });
+    await post('/v1/portal/sessions', { customer_id: token });
+    await post('/v1/portal/sessions', { [other]: 1 });
+    await app.inject({ method: 'DELETE', url: '/v1/portal/sessions/current', headers: { 'x-session-token': token } });
+    await app.inject({ url: '/v1/portal/me', headers: { 'x-session-token': token } });
+
+    const created = body<{ id: string; secret: string }>(await post('/v1/webhooks/endpoints', { name: 'logged' }));
+    const rotated = body<{ secret: string }>(
+      await post(`/v1/webhooks/endpoints/${created.id}/rotate-secret`, { grace_period_seconds: 60 }),
+    );
+    const secrets = [created.secret, rotated.secret];
+    const url = `/v1/webhooks/${DEV_TENANT_ID}/${DEV_ENVIRONMENT_ID}/${created.id}`;
+    // Verified, replayed, tampered, unknown and too large; one whose body carries the secret itself.
+    const payload = JSON.stringify({ type: 'leak', secret: created.secret, token });
+    const signed = signWebhook({ id: 'msg_log', payload, secret: secrets });
+    for (const [to, bytes, headers] of [
+      [url, payload, signed],
+      [url, payload, signed],
+      [url, `${payload} `, signed],
+      [url.replace(created.id, 'whe_none'), payload, signed],
+      [url, 'x'.repeat(WEBHOOK_BODY_LIMIT + 1), signed],
+      [url, payload, { ...signed, 'webhook-signature': created.secret }],
+    ] as const) {
+      await app.inject({
+        method: 'POST',
+        url: to,
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: bytes,
+      });
+    }
+    await post('/v1/webhooks/endpoints', { name: created.secret });
+    await app.close();
+
+    const text = logs.text();
+    expect(text).toContain('"x-session-token":"[Redacted]"');
+    expect(text).toContain('"webhook-signature":"[Redacted]"');
+    // The deliveries were logged, their ids included: only the secret parts are kept out.
+    expect(text).toContain('"webhook-id":"msg_log"');
+    for (const secret of [...tokens, ...secrets]) {
+      expect(text).not.toContain(secret);
+      // Nor the part after the prefix, the secret material itself.
+      expect(text).not.toContain(secret.slice(secret.indexOf('_') + 1));
+    }
+  });
+
   it('keep the request id with every line of a request', async () => {
     const logs = capture();
     const app = createApp({
-      storage: { keys: new MemoryKeyStore() },
+      storage: memoryStorage(),
       devKey: true,
       logger: { level: 'info', stream: logs.stream },
     });

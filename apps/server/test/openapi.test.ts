@@ -1,9 +1,9 @@
-import { DEV_API_KEY, MemoryKeyStore } from '@keyward/core';
+import { DEV_API_KEY } from '@keyward/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
 import { SERVER_OPERATIONS } from '../src/routes/index.js';
-import { body, createKeyVia, devHeaders, errorCode } from './helpers.js';
+import { body, createKeyVia, devHeaders, errorCode, memoryStorage } from './helpers.js';
 import { compareRoutesWithDocument, type RegisteredRoute, recordRegisteredRoutes } from './registered-routes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document, walked by path in assertions that check its shape
@@ -21,7 +21,7 @@ describe('GET /openapi.json', () => {
   const recorder = recordRegisteredRoutes();
 
   beforeAll(async () => {
-    app = createApp({ storage: { keys: new MemoryKeyStore() }, devKey: true, failureLimit: false });
+    app = createApp({ storage: memoryStorage(), devKey: true, failureLimit: false });
     await app.ready();
     routes = recorder.routesOf(app);
     const res = await app.inject({ url: '/openapi.json' });
@@ -53,7 +53,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('fails that comparison for a route added without a definition, or a definition without a route', async () => {
-    const extra = createApp({ storage: { keys: new MemoryKeyStore() }, failureLimit: false });
+    const extra = createApp({ storage: memoryStorage(), failureLimit: false });
     extra.get('/v1/undocumented', { config: { keyward: { auth: 'none' } } }, async () => ({ ok: true }));
     await extra.ready();
     const extraRoutes = recorder.routesOf(extra);
@@ -70,35 +70,87 @@ describe('GET /openapi.json', () => {
     });
   });
 
-  it('says of every route the credential and scopes its guard enforces, with 401/403/429 where a key is needed', () => {
+  it('says of every route the credential and scopes its guard enforces, with the answers that credential gives', () => {
     const served = routes.filter((r) => r.method !== 'HEAD' && !LEFT_OUT.includes(`${r.method} ${r.path}`));
     expect(served.length).toBeGreaterThan(0);
+    // What each credential's guard answers on its own, and the security scheme that names it.
+    const credentials: Record<string, { security: Json[]; statuses: string[]; absent: string[] }> = {
+      apiKey: { security: [{ ApiKeyAuth: [] }], statuses: ['401', '403', '429', '503'], absent: [] },
+      session: { security: [{ SessionToken: [] }], statuses: ['401', '429', '503'], absent: ['403'] },
+      signature: { security: [{ WebhookSignature: [] }], statuses: ['401', '503'], absent: ['403', '429'] },
+      none: { security: [], statuses: [], absent: ['401', '403', '429'] },
+    };
+    const seen = new Set<string>();
     for (const route of served) {
       const name = `${route.method} ${route.path}`;
       const op = doc.paths[route.path]?.[route.method.toLowerCase()];
       expect(op, name).toBeDefined();
       expect(typeof op.operationId).toBe('string');
       // Every route says how it is guarded, rather than falling back to the plugin's default.
-      expect(['apiKey', 'none'], name).toContain(route.keyward?.auth);
+      const auth = route.keyward?.auth as string;
+      expect(Object.keys(credentials), name).toContain(auth);
+      seen.add(auth);
       const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
       expect(success, name).toHaveLength(1);
-      if (route.keyward?.auth === 'none') {
-        expect(op.security, name).toEqual([]);
-        expect(op.responses['401'], name).toBeUndefined();
-        continue;
-      }
-      expect(op.security, name).toEqual([{ ApiKeyAuth: [] }]);
-      for (const status of ['401', '403', '429']) {
+      const credential = credentials[auth] as (typeof credentials)[string];
+      expect(op.security, name).toEqual(credential.security);
+      for (const status of credential.statuses) {
         expect(op.responses[status], `${name} ${status}`).toBeDefined();
         schemaOf(op.responses[status].content['application/json'].schema);
       }
+      for (const status of credential.absent) expect(op.responses[status], `${name} ${status}`).toBeUndefined();
+      // X-Environment-ID is checked against a key only; the webhook headers on signed routes only.
+      const headers = (op.parameters ?? []).filter((p: Json) => p.$ref).map((p: Json) => p.$ref);
+      expect(headers, name).toEqual(
+        auth === 'apiKey'
+          ? ['#/components/parameters/EnvironmentId']
+          : auth === 'signature'
+            ? ['#/components/parameters/WebhookId', '#/components/parameters/WebhookTimestamp']
+            : [],
+      );
       const scopes = route.keyward?.scopes ?? [];
       if (scopes.length > 0) expect(op.summary, name).toMatch(new RegExp(`\\(${scopes.join(', ')}\\)$`));
       else expect(op.summary, name).not.toMatch(/\)$/);
     }
-    // The key routes need keys:read or keys:write, as their guards say.
-    const guarded = served.filter((r) => (r.keyward?.scopes ?? []).length > 0).map((r) => r.keyward?.scopes?.join());
-    expect(new Set(guarded)).toEqual(new Set(['keys:read', 'keys:write']));
+    expect([...seen].sort()).toEqual(Object.keys(credentials).sort());
+    expect(doc.components.securitySchemes.SessionToken).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Session-Token',
+    });
+    expect(doc.components.securitySchemes.WebhookSignature).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'webhook-signature',
+    });
+    // The key and webhook endpoint routes need keys:read or keys:write, minting and revoking
+    // portal sessions portal:write, as their guards say.
+    const scopesUnder = (prefix: string) =>
+      new Set(
+        served
+          .filter((r) => r.path.startsWith(prefix) && (r.keyward?.scopes ?? []).length > 0)
+          .map((r) => r.keyward?.scopes?.join()),
+      );
+    expect(scopesUnder('/v1/secrets/')).toEqual(new Set(['keys:read', 'keys:write']));
+    expect(scopesUnder('/v1/webhooks/endpoints')).toEqual(new Set(['keys:read', 'keys:write']));
+    expect(scopesUnder('/v1/portal/')).toEqual(new Set(['portal:write']));
+    expect(scopesUnder('/')).toEqual(new Set(['keys:read', 'keys:write', 'portal:write']));
+  });
+
+  it('promises Cache-Control: no-store on exactly the responses that show a secret', () => {
+    const noStore: string[] = [];
+    for (const operations of Object.values(doc.paths as Json)) {
+      for (const op of Object.values(operations as Json)) {
+        for (const response of Object.values(op.responses as Json)) {
+          if (response.headers?.['Cache-Control'] === undefined) continue;
+          expect(response.headers['Cache-Control'].schema).toEqual({ type: 'string', const: 'no-store' });
+          noStore.push(op.operationId);
+        }
+      }
+    }
+    expect(noStore.sort()).toEqual(
+      ['createApiKey', 'createPortalSession', 'createWebhookEndpoint', 'rotateApiKey', 'rotateWebhookSecret'].sort(),
+    );
   });
 
   it('describes the ApiKey with every field of DESIGN.md section 4, all required', () => {

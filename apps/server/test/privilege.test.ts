@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
-import { body, createKeyVia, errorCode, withKey } from './helpers.js';
+import { body, createKeyVia, errorCode, memoryStorage, withKey } from './helpers.js';
 
 // Scopes: keys:read lists and reads, keys:write changes; a key never hands out more than it has.
 
@@ -14,7 +14,7 @@ describe('privilege', () => {
   const make = async (scopes: string[], name = 'k') => (await store.create({ ...scope, name, scopes })).key;
 
   beforeAll(async () => {
-    app = createApp({ storage: { keys: store }, failureLimit: false });
+    app = createApp({ storage: memoryStorage(store), failureLimit: false });
     await app.ready();
   });
   afterAll(() => app.close());

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { MemoryKeyStore } from '@keyward/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -7,7 +6,7 @@ import { createApp } from '../src/create-app.js';
 import { buildOpenApiDocument } from '../src/openapi.js';
 import { defineOperation, JSON_BODY_LIMIT } from '../src/operation.js';
 import { operationRoutes } from '../src/operation-routes.js';
-import { body, devHeaders, errorCode, withKey } from './helpers.js';
+import { body, devHeaders, errorCode, memoryStorage, withKey } from './helpers.js';
 
 // A route that needs the exact bytes (a webhook signature is computed over them), defined only
 // here: the mechanism must work for any such operation, before the first real one exists.
@@ -39,12 +38,12 @@ describe('an operation with a raw body', () => {
   const parsing: string[] = [];
 
   beforeAll(async () => {
-    const keys = new MemoryKeyStore();
-    app = createApp({ storage: { keys }, devKey: true, failureLimit: false });
+    const storage = memoryStorage();
+    app = createApp({ storage, devKey: true, failureLimit: false });
     app.addHook('preParsing', async (request) => {
       parsing.push(request.url);
     });
-    const services = { storage: { keys }, now: () => new Date(), openApiDocument: buildOpenApiDocument([rawEcho]) };
+    const services = { storage, now: () => new Date(), openApiDocument: buildOpenApiDocument([rawEcho]) };
     app.register(operationRoutes, { operations: [rawEcho], services });
     await app.ready();
   });

@@ -4,6 +4,8 @@ import { getHealth } from './health.js';
 import { keyOperations } from './keys.js';
 import { getMe } from './me.js';
 import { getOpenApiDocument } from './openapi.js';
+import { portalKeyOperations, portalSessionOperations } from './portal.js';
+import { receiveWebhook, webhookKeyOperations } from './webhooks.js';
 
 /**
  * Every operation the server serves, in the order of the OpenAPI document. Both the Fastify
@@ -14,5 +16,9 @@ export const SERVER_OPERATIONS: readonly Operation[] = [
   getOpenApiDocument,
   getMe,
   ...keyOperations,
+  ...portalKeyOperations,
+  ...portalSessionOperations,
+  ...webhookKeyOperations,
+  receiveWebhook,
   ...dashboardOperations,
 ];

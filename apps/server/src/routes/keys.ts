@@ -54,7 +54,12 @@ export const keyOperations: readonly Operation[] = [
     description: "The new key gets the calling key's scopes unless the body asks for fewer; never more.",
     tags: ['keys'],
     body: { schema: createKeyBodySchema },
-    response: { status: 201, description: 'The new key, shown this once, and its record', schema: createdApiKeySchema },
+    response: {
+      status: 201,
+      description: 'The new key, shown this once, and its record',
+      schema: createdApiKeySchema,
+      noStore: true,
+    },
     handler: async ({ apiKey, body }, { storage, now }) => {
       const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
       if (expiresAt !== null && expiresAt.getTime() <= now().getTime()) {
@@ -144,7 +149,12 @@ export const keyOperations: readonly Operation[] = [
     params: keyIdParamsSchema,
     // An empty body means "no grace period", like `{}`.
     body: { schema: rotateKeyBodySchema, required: false },
-    response: { status: 201, description: 'The new key, shown this once, and its record', schema: createdApiKeySchema },
+    response: {
+      status: 201,
+      description: 'The new key, shown this once, and its record',
+      schema: createdApiKeySchema,
+      noStore: true,
+    },
     errors: { 404: NOT_FOUND },
     handler: async ({ apiKey, params, body }, { storage }) => {
       const scope = keyScopeOf(apiKey);
