@@ -121,7 +121,7 @@ export const apiKeySchema = z
     type: z.literal('private_key'),
     provider: z.literal('keyward'),
     display_id: z.string().meta({ description: 'At most 8 characters of the key, for people.' }),
-    status: z.enum(['active', 'inactive']),
+    status: z.enum(['active', 'inactive', 'expired']),
     scopes: z.array(z.string()),
     tenant_id: z.string(),
     environment_id: z.string(),

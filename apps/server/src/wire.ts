@@ -19,15 +19,23 @@ import type {
 /** A key record as the API sends it: snake_case, every field present, `null` when empty. */
 export type WireApiKey = z.output<typeof apiKeySchema>;
 
-/** Turns a store record into the wire `ApiKey` of DESIGN.md section 4. */
-export function toWireApiKey(record: ApiKeyRecord): WireApiKey {
+/**
+ * Turns a store record into the wire `ApiKey`. `status` says `expired` for a key past its
+ * `expires_at` at `now` (it answers 403 `expired_api_key`), whether or not it is active.
+ */
+export function toWireApiKey(record: ApiKeyRecord, now: Date): WireApiKey {
   return {
     id: record.id,
     name: record.name,
     type: record.type,
     provider: 'keyward',
     display_id: record.displayId,
-    status: record.active ? 'active' : 'inactive',
+    status:
+      record.expiresAt !== null && record.expiresAt.getTime() <= now.getTime()
+        ? 'expired'
+        : record.active
+          ? 'active'
+          : 'inactive',
     scopes: [...record.scopes],
     tenant_id: record.tenantId,
     environment_id: record.environmentId,

@@ -303,10 +303,17 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
       const expiresAt = new Date(Date.now() + 1500).toISOString();
       const made = await createKeyVia(app, DEV_API_KEY, { name: 'short', expires_at: expiresAt });
       expect(made.secret.expires_at).toBe(expiresAt);
+      expect(made.secret.status).toBe('active');
       await waitFor(async () => errorCode(await me(made.key)) === 'expired_api_key', 'the key to expire', {
         timeoutMs: 6000,
         intervalMs: 100,
       });
+      // The API says so too: an expired key is not shown as active.
+      const listed = await app.inject({ url: '/v1/secrets/api/keys', headers: devHeaders });
+      const row = body<{ items: { id: string; status: string }[] }>(listed).items.find((item) => item.id === made.id);
+      expect(row?.status).toBe('expired');
+      const got = await app.inject({ url: `/v1/secrets/api/keys/${made.id}`, headers: devHeaders });
+      expect(body(got).status).toBe('expired');
     });
 
     it('serves the API on a real socket', async (ctx) => {

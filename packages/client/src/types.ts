@@ -16,7 +16,7 @@ export interface ApiKey {
   provider: string;
   /** At most 8 characters of the key, for people (`3f9a2b***1e`). */
   displayId: string;
-  status: 'active' | 'inactive';
+  status: 'active' | 'inactive' | 'expired';
   scopes: string[];
   tenantId: string;
   environmentId: string;

@@ -38,9 +38,13 @@ export const keyOperations: readonly Operation[] = [
     tags: ['keys'],
     query: listKeysQuerySchema,
     response: { status: 200, description: 'One page of keys', schema: apiKeyListSchema },
-    handler: async ({ apiKey, query: { limit, offset } }, { storage }) => {
+    handler: async ({ apiKey, query: { limit, offset } }, { storage, now }) => {
       const page = await storage.keys.list(keyScopeOf(apiKey), { limit, offset });
-      return { items: page.items.map(toWireApiKey), pagination: { total: page.total, limit, offset } };
+      const at = now();
+      return {
+        items: page.items.map((record) => toWireApiKey(record, at)),
+        pagination: { total: page.total, limit, offset },
+      };
     },
   }),
 
@@ -80,7 +84,7 @@ export const keyOperations: readonly Operation[] = [
         scopes,
         expiresAt,
       });
-      return { api_key: created.key, secret: toWireApiKey(created.apiKey) };
+      return { api_key: created.key, secret: toWireApiKey(created.apiKey, now()) };
     },
   }),
 
@@ -95,10 +99,10 @@ export const keyOperations: readonly Operation[] = [
     params: keyIdParamsSchema,
     response: { status: 200, description: 'The key', schema: apiKeySchema },
     errors: { 404: NOT_FOUND },
-    handler: async ({ apiKey, params }, { storage }) => {
+    handler: async ({ apiKey, params }, { storage, now }) => {
       const found = await storage.keys.get(keyScopeOf(apiKey), params.id);
       if (!found) throw notFound();
-      return toWireApiKey(found);
+      return toWireApiKey(found, now());
     },
   }),
 
@@ -114,10 +118,10 @@ export const keyOperations: readonly Operation[] = [
     body: { schema: updateKeyBodySchema },
     response: { status: 200, description: 'The changed key', schema: apiKeySchema },
     errors: { 404: NOT_FOUND },
-    handler: async ({ apiKey, params, body }, { storage }) => {
+    handler: async ({ apiKey, params, body }, { storage, now }) => {
       const updated = await storage.keys.update(keyScopeOf(apiKey), params.id, body);
       if (!updated) throw notFound();
-      return toWireApiKey(updated);
+      return toWireApiKey(updated, now());
     },
   }),
 
@@ -156,7 +160,7 @@ export const keyOperations: readonly Operation[] = [
       noStore: true,
     },
     errors: { 404: NOT_FOUND },
-    handler: async ({ apiKey, params, body }, { storage }) => {
+    handler: async ({ apiKey, params, body }, { storage, now }) => {
       const scope = keyScopeOf(apiKey);
       const existing = await storage.keys.get(scope, params.id);
       if (!existing) throw notFound();
@@ -171,7 +175,7 @@ export const keyOperations: readonly Operation[] = [
         gracePeriodSeconds: body?.grace_period_seconds ?? 0,
       });
       if (!rotated) throw notFound();
-      return { api_key: rotated.key, secret: toWireApiKey(rotated.apiKey) };
+      return { api_key: rotated.key, secret: toWireApiKey(rotated.apiKey, now()) };
     },
   }),
 ];
