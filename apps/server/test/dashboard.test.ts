@@ -17,6 +17,9 @@ describe('GET /dashboard', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(page.headers['permissions-policy']).toMatch(/camera=\(\)/);
 
     const script = await app.inject({ url: '/dashboard/app.js' });
     expect(script.statusCode).toBe(200);
