@@ -31,3 +31,16 @@ export class UsageError extends Error {
 export function nameTyped(word: string): string {
   return /^[a-z-]{1,32}$/.test(word) && /[g-z]/.test(word) ? word : '(not shown)';
 }
+
+/**
+ * A server-given text made safe to print on a terminal: control characters (ESC sequences,
+ * CR, LF), bidirectional marks and overrides are shown as `\u{…}`
+ * escapes, so a name can never move the cursor, rewrite a line or reverse what follows it. The
+ * server refuses such names; this holds for any server.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/gu,
+    (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`,
+  );
+}

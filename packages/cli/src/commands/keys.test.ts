@@ -76,6 +76,20 @@ describe('keyward keys', () => {
     expect(out.join('')).toContain('1 of 3 (from 2)');
   });
 
+  it('prints a name with control or bidirectional characters escaped, whatever the server sent', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/v1/secrets/api/keys', method: 'GET' })
+      .reply(200, {
+        items: [{ ...record, name: 'ci\u001b[2J\r\u202eexe' }],
+        pagination: { total: 1, limit: 50, offset: 0 },
+      });
+    const code = await keysCommand(io, ['list'], { json: false }, client());
+    expect(code).toBe(0);
+    expect(out.join('')).toContain('ci\\u{1b}[2J\\u{d}\\u{202e}exe');
+    expect(out.join('')).not.toMatch(/[\u001b\r\u202e]/);
+  });
+
   it('deactivates a key with update --active false', async () => {
     let sent: unknown;
     agent

@@ -1,5 +1,5 @@
 import type { ApiKey, KeywardClient } from '@keyward/client';
-import { type CliIo, nameTyped, UsageError } from '../io.js';
+import { type CliIo, nameTyped, printable, UsageError } from '../io.js';
 import { createServerClient } from '../server-client.js';
 
 /**
@@ -35,7 +35,7 @@ function requireId(args: string[], command: string): string {
 // One line per key record; it never holds a key, only the record's display id.
 function describeApiKey(apiKey: ApiKey): string {
   const expires = apiKey.expiresAt ? `  expires ${apiKey.expiresAt}` : '';
-  return `${apiKey.id}  ${apiKey.displayId}  ${apiKey.status}  ${apiKey.name}  [${apiKey.scopes.join(' ')}]${expires}`;
+  return `${apiKey.id}  ${apiKey.displayId}  ${apiKey.status}  ${printable(apiKey.name)}  [${apiKey.scopes.join(' ')}]${expires}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { KeywardClient, WebhookDelivery, WebhookEndpoint } from '@keyward/c
 import { signWebhook } from '@keyward/core';
 import { parseDuration } from '../duration.js';
 import { refuseOtherFlags, refuseSecretValue } from '../flags.js';
-import { type CliIo, nameTyped, UsageError } from '../io.js';
+import { type CliIo, nameTyped, printable, UsageError } from '../io.js';
 import { type ServerOptions, withServerClient } from '../server-client.js';
 
 /**
@@ -50,7 +50,7 @@ function receivingUrl(api: KeywardClient, tenantId: string, environmentId: strin
 // One line per endpoint record; it never holds a secret.
 function describeEndpoint(endpoint: WebhookEndpoint, url?: string): string {
   const where = url === undefined ? '' : `  ${url}`;
-  return `${endpoint.id}  ${endpoint.name ?? '(no name)'}  tolerance ${endpoint.toleranceSeconds}s  created ${endpoint.createdAt}${where}`;
+  return `${endpoint.id}  ${endpoint.name === null ? '(no name)' : printable(endpoint.name)}  tolerance ${endpoint.toleranceSeconds}s  created ${endpoint.createdAt}${where}`;
 }
 
 function describeDelivery(delivery: WebhookDelivery): string {
