@@ -29,7 +29,10 @@ export function describeIssue(
     return { field: [...path, issue.keys[0]].join('.'), message: 'unknown field' };
   }
   let message = issue.message ?? 'invalid';
-  if (issue.code === 'invalid_type' && issue.input === undefined && (issue.path?.length ?? 0) > 0) {
+  // zod leaves the input out of its issues unless asked, so a missing field is told from a
+  // wrong type by what the message says was received; "required" only for the former.
+  const missing = 'input' in issue ? issue.input === undefined : /received undefined$/.test(issue.message ?? '');
+  if (issue.code === 'invalid_type' && missing && (issue.path?.length ?? 0) > 0) {
     message = 'required';
   }
   return { field: path.join('.') || fallback, message };
