@@ -17,7 +17,7 @@ function withFile(json: unknown) {
 }
 
 describe('loadConfig', () => {
-  it('uses the defaults of DESIGN.md section 5', () => {
+  it('uses the documented defaults (docs/server.md)', () => {
     const config = loadConfig({}, { cwd: '/srv' });
     expect(config).toEqual({
       port: 3000,

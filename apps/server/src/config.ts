@@ -4,7 +4,7 @@ import { DEV_API_KEY, hashApiKey, isDevelopmentEnv, type KeyConfig, parseKeyConf
 import { formatIssue } from '@keyward/core/adapter';
 import { z } from 'zod';
 
-/** The server's settings, read from the environment (DESIGN.md section 5). */
+/** The server's settings, read from the environment (docs/server.md). */
 export interface ServerConfig {
   port: number;
   host: string;

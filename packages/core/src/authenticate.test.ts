@@ -25,7 +25,7 @@ async function expectFailure(promise: Promise<unknown>, code: string, status: nu
   return result;
 }
 
-describe('createAuthenticator: the rows of DESIGN.md section 3', () => {
+describe('createAuthenticator: the rows of the error table (docs/architecture.md)', () => {
   it('valid key: ok, with the key context and nothing else', async () => {
     const { auth, clock } = setup({
       hash: HASH,

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyError, ERROR_CODES, type ErrorCode, isApiKeyError, isErrorCode, toErrorResponse } from './errors.js';
 
-// The table of DESIGN.md section 3 plus the API codes it names, so a change to ERROR_CODES
+// The documented error table (README.md) plus the API codes, so a change to ERROR_CODES
 // that breaks the wire contract fails here.
 const CONTRACT: Record<string, number> = {
   missing_api_key: 401,

@@ -26,7 +26,7 @@ function messageOf(fn: () => unknown): string {
 }
 
 describe('parseKeyConfig', () => {
-  it('reads the config of DESIGN.md section 5 into camelCase', () => {
+  it('reads the documented static-key config into camelCase', () => {
     expect(parseKeyConfig({ keys: [full] })).toEqual({
       keys: [
         {
