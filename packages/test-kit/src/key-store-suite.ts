@@ -4,15 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { createAuthenticator, hashApiKey, isApiKeyFormat, MemoryKeyStore } from '@keyward/core';
-import {
-  type ApiKeyRecord,
-  assertKnownOptions,
-  type KeyChange,
-  type KeyScope,
-  type ManagedKeyStore,
-} from '@keyward/core/store';
+import type { ApiKeyRecord, KeyChange, KeyScope, ManagedKeyStore } from '@keyward/core/store';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freshScope, outcome, registerStoreSuite, SUITE_START } from './suite-support.js';
 
 /**
  * A store the suite can run against. `watch` is required, not optional as in `KeyStore`: an
@@ -45,23 +40,6 @@ export interface KeyStoreFactory {
 }
 
 const CALLER = '@keyward/test-kit: describeKeyStoreSuite';
-const START = Date.parse('2030-01-01T00:00:00.000Z');
-
-/** A fresh tenant per test, so tests sharing one database never see each other's keys. */
-function freshScope(environmentId = 'prod'): KeyScope {
-  return { tenantId: `t_${randomBytes(6).toString('hex')}`, environmentId };
-}
-
-type Outcome = { ok: true; value: unknown } | { ok: false; name: string; message: string };
-
-async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: true, value: await run() };
-  } catch (err) {
-    return { ok: false, name: (err as Error).name, message: (err as Error).message };
-  }
-}
-
 /** The fields of a record that do not depend on randomness or the clock. */
 function comparable(record: ApiKeyRecord) {
   const { id: _id, displayId: _displayId, createdAt: _c, updatedAt: _u, ...rest } = record;
@@ -124,24 +102,8 @@ const createInput = fc.oneof(
  * });
  */
 export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
-  if (typeof factory !== 'object' || factory === null) throw new TypeError(`${CALLER}: factory must be an object`);
-  assertKnownOptions(factory, ['name', 'create', 'skip'], CALLER, 'factory');
-  if (typeof factory.name !== 'string' || factory.name === '') {
-    throw new TypeError(`${CALLER}: factory.name must be a non-empty string`);
-  }
-  if (typeof factory.create !== 'function') throw new TypeError(`${CALLER}: factory.create must be a function`);
-  if (factory.skip !== undefined && (typeof factory.skip !== 'string' || factory.skip === '')) {
-    throw new TypeError(`${CALLER}: factory.skip must be the reason the suite is skipped, or unset`);
-  }
-  const skipReason = factory.skip;
-  if (skipReason !== undefined) {
-    describe(factory.name, () => {
-      it.skip(skipReason, () => {});
-    });
-    return;
-  }
-  describe(factory.name, () => {
-    let clockMs = START;
+  registerStoreSuite(factory, CALLER, () => {
+    let clockMs = SUITE_START;
     const now = () => new Date(clockMs);
     const tick = (ms = 1_000) => {
       clockMs += ms;
@@ -185,7 +147,7 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
 
     it('finds a key by its hash, with Date timestamps and the hash', async () => {
       const scope = freshScope();
-      const expires = new Date(START + 86_400_000 + 123);
+      const expires = new Date(SUITE_START + 86_400_000 + 123);
       const { key, apiKey } = await store.create({ ...scope, name: 'find me', scopes: ['a', '*'], expiresAt: expires });
       const found = await store.findByHash(hashApiKey(key));
       expect(found).toEqual({ ...apiKey, hash: hashApiKey(key) });
@@ -270,7 +232,7 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
 
     it('rotates without grace: a new key like the old, and the old one revoked at once', async () => {
       const scope = freshScope();
-      const expires = new Date(START + 10 * 86_400_000);
+      const expires = new Date(SUITE_START + 10 * 86_400_000);
       const old = await store.create({ ...scope, name: 'rot', userId: 'u9', scopes: ['a', 'b'], expiresAt: expires });
       tick();
       const rotated = await store.rotate(scope, old.apiKey.id);
@@ -289,7 +251,7 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
     it('rotates with grace: the old key expires at now + grace, or keeps an earlier expiry', async () => {
       const scope = freshScope();
       const late = await store.create({ ...scope, name: 'late' });
-      const soonExpiry = new Date(START + 1_000);
+      const soonExpiry = new Date(SUITE_START + 1_000);
       const soon = await store.create({ ...scope, name: 'soon', expiresAt: soonExpiry });
       tick(5_000);
       const rotatedLate = await store.rotate(scope, late.apiKey.id, { gracePeriodSeconds: 3600 });
