@@ -6,9 +6,8 @@ import { REDACTED } from './redact.js';
 import { KeyManagement } from './resources/keys.js';
 import { PortalSessions } from './resources/portal.js';
 import { WebhookManagement } from './resources/webhooks.js';
-import { Transport } from './transport.js';
+import { sendRequestInput, Transport } from './transport.js';
 import type { ApiKeyContext, CallOptions, RequestInput } from './types.js';
-import { usageError } from './usage-error.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -74,19 +73,7 @@ export class KeywardClient {
    * });
    */
   async request<T = unknown>(input: RequestInput): Promise<T> {
-    if (!isObject(input)) throw usageError('request', 'input must be an object');
-    const { method, path, query, body, headers, idempotent, signal, timeoutMs } = input;
-    return (await this.#transport.send({
-      operation: 'request',
-      method,
-      path,
-      query,
-      body,
-      headers,
-      idempotent,
-      signal,
-      timeoutMs,
-    })) as T;
+    return (await sendRequestInput(this.#transport, 'request', input)) as T;
   }
 
   /** Releases the connection pool. Calls made after this fail with `network_error`. A dispatcher passed in is not closed: it is the caller's. */

@@ -1,12 +1,10 @@
 import pkg from '../package.json' with { type: 'json' };
 import { type PortalClientOptions, type ResolvedPortalOptions, resolvePortalOptions } from './client-options.js';
 import { sessionTokenCredential } from './credentials.js';
-import { isObject } from './is-object.js';
 import { REDACTED } from './redact.js';
 import { CurrentPortalSession } from './resources/portal.js';
-import { Transport } from './transport.js';
+import { sendRequestInput, Transport } from './transport.js';
 import type { CallOptions, PortalSession, RequestInput } from './types.js';
-import { usageError } from './usage-error.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -53,19 +51,7 @@ export class PortalClient {
    * camelCased response (`undefined` for an empty body).
    */
   async request<T = unknown>(input: RequestInput): Promise<T> {
-    if (!isObject(input)) throw usageError('PortalClient.request', 'input must be an object');
-    const { method, path, query, body, headers, idempotent, signal, timeoutMs } = input;
-    return (await this.#transport.send({
-      operation: 'PortalClient.request',
-      method,
-      path,
-      query,
-      body,
-      headers,
-      idempotent,
-      signal,
-      timeoutMs,
-    })) as T;
+    return (await sendRequestInput(this.#transport, 'PortalClient.request', input)) as T;
   }
 
   /** Releases the connection pool, unless the dispatcher was passed in (it is the caller's). */

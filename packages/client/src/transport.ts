@@ -7,7 +7,7 @@ import { CLIENT_ERROR_CODES, KeywardError, type KeywardErrorRequest } from './er
 import { isObject } from './is-object.js';
 import { redact, redactError, redactHeaders, redactUntrusted } from './redact.js';
 import { backoffDelay, isIdempotentMethod, isRetryableStatus, parseRetryAfter } from './retry.js';
-import type { QueryValue } from './types.js';
+import type { QueryValue, RequestInput } from './types.js';
 import { usageError } from './usage-error.js';
 
 /**
@@ -381,4 +381,15 @@ export class Transport {
     url.hash = '';
     return url;
   }
+}
+
+/**
+ * `request(input)` of both clients: any route, with the caller's method, path, query, body and
+ * headers, checked by the transport like every other call. `operation` names the caller in
+ * TypeErrors.
+ */
+export async function sendRequestInput(transport: Transport, operation: string, input: RequestInput): Promise<unknown> {
+  if (!isObject(input)) throw usageError(operation, 'input must be an object');
+  const { method, path, query, body, headers, idempotent, signal, timeoutMs } = input;
+  return transport.send({ operation, method, path, query, body, headers, idempotent, signal, timeoutMs });
 }
