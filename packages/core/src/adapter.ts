@@ -12,6 +12,7 @@ export {
 export { describeIssue, formatIssue, type IssueLike } from './describe-issue.js';
 export { type ErrorResponse, toErrorResponse } from './errors.js';
 export { isHeaderName, isHeaderValue } from './extract-api-key.js';
+export { isIdempotencyKey } from './idempotency.js';
 export { assertKnownOptions } from './known-options.js';
 export {
   type BodyStream,

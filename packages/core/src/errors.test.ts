@@ -20,6 +20,7 @@ const CONTRACT: Record<string, number> = {
   validation_error: 400,
   not_found: 404,
   conflict: 409,
+  idempotency_key_reused: 422,
   payload_too_large: 413,
   internal_error: 500,
 };

@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   validation_error: { status: 400, message: 'Invalid request' },
   not_found: { status: 404, message: 'Not found' },
   conflict: { status: 409, message: 'Conflict' },
+  idempotency_key_reused: {
+    status: 422,
+    message: 'This Idempotency-Key was already used with a different request',
+  },
   payload_too_large: { status: 413, message: 'Request body is too large' },
   internal_error: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -4,9 +4,13 @@ import { formatIssue } from './describe-issue.js';
 import { toDisplayId } from './display-id.js';
 import { generateApiKey } from './generate-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
+import { IDEMPOTENCY_KEY_RULE } from './idempotency.js';
+import { decodeKeyListCursor, encodeKeyListCursor, type KeyListPosition } from './key-list-cursor.js';
 import type {
   ApiKeyRecord,
+  ApiKeyRecordPage,
   CreateApiKeyRecordInput,
+  CreateApiKeyRecordOptions,
   KeyScope,
   ListApiKeyRecordsInput,
   StoredApiKey,
@@ -87,10 +91,33 @@ const updateInputSchema = z.strictObject({
   active: z.boolean().optional(),
 });
 
-const listOptionsSchema = z.strictObject({
-  limit: z.number().int().min(1).max(100).default(50),
-  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-});
+const listOptionsSchema = z
+  .strictObject({
+    limit: z.number().int().min(1).max(100).default(50),
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    cursor: z
+      .string()
+      .transform((cursor, ctx) => {
+        const position = decodeKeyListCursor(cursor);
+        if (position === null) {
+          ctx.addIssue({ code: 'custom', message: 'must be the nextCursor of an earlier page' });
+          return z.NEVER;
+        }
+        return position;
+      })
+      .optional(),
+  })
+  .refine((o) => o.cursor === undefined || o.offset === 0, {
+    message: 'cannot be combined with an offset',
+    path: ['cursor'],
+  });
+
+const idempotencyKeySchema = z
+  .string()
+  .regex(IDEMPOTENCY_KEY_RULE.pattern, IDEMPOTENCY_KEY_RULE.message)
+  .optional();
+
+const createOptionsSchema = z.strictObject({ idempotencyKey: idempotencyKeySchema });
 
 const rotateOptionsSchema = z.strictObject({
   gracePeriodSeconds: z
@@ -99,6 +126,7 @@ const rotateOptionsSchema = z.strictObject({
     .min(0)
     .max(30 * 24 * 3600)
     .default(0),
+  idempotencyKey: idempotencyKeySchema,
 });
 
 /** Parses with a schema or throws a TypeError naming the field. Internal: shared by the input parsers. */
@@ -126,13 +154,53 @@ export function parseUpdateApiKeyRecordInput(input: unknown): UpdateApiKeyRecord
   return parse(updateInputSchema, input ?? {}, 'key update');
 }
 
-/** Validates paging and fills in the defaults (limit 50, offset 0). */
-export function parseListApiKeyRecordsInput(options: unknown): Required<ListApiKeyRecordsInput> {
-  return parse(listOptionsSchema, options ?? {}, 'list options');
+/** Paging as a store applies it: see {@link parseListApiKeyRecordsInput}. */
+export interface KeyListPaging {
+  limit: number;
+  offset: number;
+  /** Where the page starts, from the cursor: only keys after it (newest first), or `undefined`. */
+  after: KeyListPosition | undefined;
+}
+
+/**
+ * Validates paging and fills in the defaults (limit 50, offset 0); a cursor becomes the
+ * position the page starts after. A malformed cursor, or one with an offset, is a TypeError.
+ */
+export function parseListApiKeyRecordsInput(options: ListApiKeyRecordsInput | undefined): KeyListPaging {
+  const { limit, offset, cursor } = parse(listOptionsSchema, options ?? {}, 'list options');
+  return { limit, offset, after: cursor };
+}
+
+/**
+ * One page from the keys of a scope that come after the page's start, newest first, for
+ * stores: fetch `limit + 1` of them and hand them here with the count of keys before the start.
+ */
+export function toApiKeyRecordPage(
+  rows: readonly StoredApiKey[],
+  paging: KeyListPaging,
+  counts: { total: number; before: number },
+): ApiKeyRecordPage {
+  const items = rows.slice(0, paging.limit);
+  const last = items[items.length - 1];
+  const more = rows.length > paging.limit && last !== undefined;
+  return {
+    items: items.map(toApiKeyRecord),
+    total: counts.total,
+    offset: counts.before,
+    nextCursor: more ? encodeKeyListCursor(last) : null,
+  };
+}
+
+/** Validates create options (the idempotency key). */
+export function parseCreateApiKeyRecordOptions(options: unknown): CreateApiKeyRecordOptions {
+  return parse(createOptionsSchema, options ?? {}, 'create options');
 }
 
 /** Validates rotation options and fills in the default (no grace period). */
-export function parseRotateApiKeyRecordInput(options: unknown): { gracePeriodSeconds: number } {
+export function parseRotateApiKeyRecordInput(options: unknown): {
+  gracePeriodSeconds: number;
+  idempotencyKey?: string | undefined;
+} {
   return parse(rotateOptionsSchema, options ?? {}, 'rotate options');
 }
 

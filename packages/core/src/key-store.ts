@@ -70,20 +70,59 @@ export interface CreateApiKeyRecordInput {
 export interface CreatedApiKeyRecord {
   key: string;
   apiKey: ApiKeyRecord;
+  /**
+   * `true` when this is the result of an earlier call with the same idempotency key, handed
+   * back instead of making another key; absent when this call made the key.
+   */
+  replayed?: true;
 }
+
+/**
+ * Makes a create or rotate safe to retry. Within 24 hours, in one tenant and environment, a
+ * second call with the same `idempotencyKey` and the same request gets the first call's
+ * result back (`replayed: true`) and makes nothing; with a different request it is refused
+ * with `ApiKeyError` `idempotency_key_reused` (422). Concurrent calls with one key make one
+ * key between them.
+ */
+export interface IdempotentCallInput {
+  /**
+   * 32 to 255 printable ASCII characters without spaces, random per logical call (32 random
+   * bytes, say) and reused for its retries. The store keeps only its SHA-256, and the stored
+   * result (which holds the plaintext key) encrypted under a key derived from it.
+   */
+  idempotencyKey?: string;
+}
+
+/** Options for {@link ManagedKeyStore.create}. */
+export type CreateApiKeyRecordOptions = IdempotentCallInput;
 
 /** Paging for {@link ManagedKeyStore.list}. */
 export interface ListApiKeyRecordsInput {
   /** 1 to 100; default 50. */
   limit?: number;
-  /** 0 or more; default 0. */
+  /**
+   * 0 or more; default 0. Pages by position: a key created or revoked between two pages
+   * shifts the rest, so a walk through every key may repeat or skip one. Use `cursor` for that.
+   */
   offset?: number;
+  /**
+   * The `nextCursor` of the previous page: the page starts right after the last key that page
+   * showed, so a walk through every key repeats and skips none, whatever is created or revoked
+   * meanwhile (keys created meanwhile come before the cursor and are not listed). Not with an
+   * `offset` other than 0.
+   */
+  cursor?: string;
 }
 
-/** One page of keys and how many there are in all. */
+/** One page of keys, newest first. */
 export interface ApiKeyRecordPage {
   items: ApiKeyRecord[];
+  /** How many keys the scope holds in all. */
   total: number;
+  /** How many keys come before this page in the listing as it is now. */
+  offset: number;
+  /** Where the next page starts (pass it as `cursor`), or `null` when this is the last page. */
+  nextCursor: string | null;
 }
 
 /** The fields {@link ManagedKeyStore.update} may change. */
@@ -93,7 +132,7 @@ export interface UpdateApiKeyRecordInput {
 }
 
 /** Options for {@link ManagedKeyStore.rotate}. */
-export interface RotateApiKeyRecordInput {
+export interface RotateApiKeyRecordInput extends IdempotentCallInput {
   /** How long the old key keeps working; 0 (the default) revokes it at once. */
   gracePeriodSeconds?: number;
 }
@@ -104,16 +143,18 @@ export interface RotateApiKeyRecordInput {
  * (`null` or `false`), so that nothing outside the scope can even be confirmed to exist.
  */
 export interface ManagedKeyStore extends KeyStore {
-  create(input: CreateApiKeyRecordInput): Promise<CreatedApiKeyRecord>;
+  /** With an `idempotencyKey`, at most once per key and request (see {@link IdempotentCallInput}). */
+  create(input: CreateApiKeyRecordInput, options?: CreateApiKeyRecordOptions): Promise<CreatedApiKeyRecord>;
   get(scope: KeyScope, id: string): Promise<ApiKeyRecord | null>;
-  /** Newest first. */
+  /** Newest first, ties by id (descending); pages by `offset` or, stable under changes, by `cursor`. */
   list(scope: KeyScope, options?: ListApiKeyRecordsInput): Promise<ApiKeyRecordPage>;
   update(scope: KeyScope, id: string, input: UpdateApiKeyRecordInput): Promise<ApiKeyRecord | null>;
   /** Deletes the key: it stops working at once and is gone from every listing. */
   revoke(scope: KeyScope, id: string): Promise<boolean>;
   /**
    * Issues a new key with the old one's name, scopes, user and expiry; the old key expires
-   * after the grace period (or is revoked at once with none).
+   * after the grace period (or is revoked at once with none). With an `idempotencyKey`, at most
+   * once per key and request, and a retry gets the successor back even after the old key is gone.
    */
   rotate(scope: KeyScope, id: string, options?: RotateApiKeyRecordInput): Promise<CreatedApiKeyRecord | null>;
 }

@@ -208,7 +208,7 @@ describe('MemoryKeyStore.list', () => {
     const last = await store.list(scope, { limit: 3, offset: 6 });
     expect(last.items.map((k) => k.id)).toEqual(newestFirst.slice(6));
     const past = await store.list(scope, { offset: 100 });
-    expect(past).toEqual({ items: [], total: 7 });
+    expect(past).toEqual({ items: [], total: 7, offset: 100, nextCursor: null });
     expect(last.items[0]).not.toHaveProperty('hash');
   });
 
@@ -309,7 +309,7 @@ describe('MemoryKeyStore.revoke', () => {
     expect(await store.revoke(scope, apiKey.id)).toBe(true);
     expect(await check(key)).toBe('invalid_api_key');
     expect(await store.get(scope, apiKey.id)).toBeNull();
-    expect(await store.list(scope)).toEqual({ items: [], total: 0 });
+    expect(await store.list(scope)).toEqual({ items: [], total: 0, offset: 0, nextCursor: null });
     expect(await store.findByHash(hashApiKey(key))).toBeNull();
     expect(await store.revoke(scope, apiKey.id)).toBe(false);
   });

@@ -2,11 +2,22 @@ import { createChangeEmitter } from './change-emitter.js';
 import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID, isDevKeyAllowed } from './dev-api-key.js';
 import { toDisplayId } from './display-id.js';
 import { hashApiKey } from './hash-api-key.js';
+import {
+  type IdempotencyRecord,
+  type IdempotentCall,
+  isIdempotencyRecordLive,
+  planIdempotentCreate,
+  planIdempotentRotation,
+  replayIdempotentResult,
+  sealIdempotentResult,
+} from './idempotency.js';
+import { isAfterKeyListPosition } from './key-list-cursor.js';
 import { type KeyConfig, toKeyConfig } from './key-config.js';
 import type {
   ApiKeyRecord,
   ApiKeyRecordPage,
   CreateApiKeyRecordInput,
+  CreateApiKeyRecordOptions,
   CreatedApiKeyRecord,
   KeyChange,
   KeyScope,
@@ -17,6 +28,8 @@ import type {
   UpdateApiKeyRecordInput,
 } from './key-store.js';
 import {
+  parseCreateApiKeyRecordInput,
+  parseCreateApiKeyRecordOptions,
   parseKeyScope,
   parseListApiKeyRecordsInput,
   parseRotateApiKeyRecordInput,
@@ -24,6 +37,7 @@ import {
   planRotation,
   prepareApiKey,
   toApiKeyRecord,
+  toApiKeyRecordPage,
 } from './key-store-input.js';
 import { assertKnownOptions } from './known-options.js';
 
@@ -74,6 +88,8 @@ export class MemoryKeyStore implements ManagedKeyStore {
   readonly #byHash = new Map<string, StoredApiKey>();
   readonly #hashById = new Map<string, string>();
   readonly #changes = createChangeEmitter();
+  /** Idempotency records by tenant, environment and idempotency key hash; the results sealed. */
+  readonly #idempotency = new Map<string, IdempotencyRecord>();
   readonly #now: () => Date;
 
   constructor(options: MemoryKeyStoreOptions = {}) {
@@ -143,10 +159,12 @@ export class MemoryKeyStore implements ManagedKeyStore {
     if (record) record.lastUsedAt = at;
   }
 
-  async create(input: CreateApiKeyRecordInput): Promise<CreatedApiKeyRecord> {
-    const { key, record } = prepareApiKey(input, this.#now());
-    this.#insert(record);
-    return { key, apiKey: toApiKeyRecord(record) };
+  async create(input: CreateApiKeyRecordInput, options?: CreateApiKeyRecordOptions): Promise<CreatedApiKeyRecord> {
+    const { idempotencyKey } = parseCreateApiKeyRecordOptions(options);
+    const now = this.#now();
+    if (idempotencyKey === undefined) return this.#createNow(input, now);
+    const parsed = parseCreateApiKeyRecordInput(input);
+    return this.#once(planIdempotentCreate(parsed, idempotencyKey), now, () => this.#createNow(parsed, now));
   }
 
   async get(scope: KeyScope, id: string): Promise<ApiKeyRecord | null> {
@@ -156,11 +174,13 @@ export class MemoryKeyStore implements ManagedKeyStore {
 
   async list(scope: KeyScope, options?: ListApiKeyRecordsInput): Promise<ApiKeyRecordPage> {
     const { tenantId, environmentId } = parseKeyScope(scope);
-    const { limit, offset } = parseListApiKeyRecordsInput(options);
+    const paging = parseListApiKeyRecordsInput(options);
+    const { limit, offset, after } = paging;
     const all = [...this.#byHash.values()]
       .filter((r) => r.tenantId === tenantId && r.environmentId === environmentId)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
-    return { items: all.slice(offset, offset + limit).map(toApiKeyRecord), total: all.length };
+    const start = after === undefined ? offset : all.filter((r) => !isAfterKeyListPosition(r, after)).length;
+    return toApiKeyRecordPage(all.slice(start, start + limit + 1), paging, { total: all.length, before: start });
   }
 
   async update(scope: KeyScope, id: string, input: UpdateApiKeyRecordInput): Promise<ApiKeyRecord | null> {
@@ -184,20 +204,55 @@ export class MemoryKeyStore implements ManagedKeyStore {
   }
 
   async rotate(scope: KeyScope, id: string, options?: RotateApiKeyRecordInput): Promise<CreatedApiKeyRecord | null> {
-    const { gracePeriodSeconds } = parseRotateApiKeyRecordInput(options);
+    const { gracePeriodSeconds, idempotencyKey } = parseRotateApiKeyRecordInput(options);
+    const parsedScope = parseKeyScope(scope);
+    const now = this.#now();
+    const rotate = () => this.#rotateNow(parsedScope, id, gracePeriodSeconds, now);
+    if (idempotencyKey === undefined || typeof id !== 'string') return rotate();
+    return this.#once(planIdempotentRotation(parsedScope, id, gracePeriodSeconds, idempotencyKey), now, rotate);
+  }
+
+  // Everything below runs without an await, so a create or rotation and its idempotency record
+  // happen at once: no concurrent call can slip between the check and the write.
+
+  #createNow(input: unknown, now: Date): CreatedApiKeyRecord {
+    const { key, record } = prepareApiKey(input, now);
+    this.#insert(record);
+    return { key, apiKey: toApiKeyRecord(record) };
+  }
+
+  #rotateNow(scope: KeyScope, id: string, gracePeriodSeconds: number, now: Date): CreatedApiKeyRecord | null {
     const old = this.#find(scope, id);
     if (!old) return null;
-    const now = this.#now();
     const plan = planRotation(old, gracePeriodSeconds, now);
-    const created = await this.create(plan.successor);
+    const created = this.#createNow(plan.successor, now);
     if (plan.oldKeyExpiresAt === null) {
-      await this.revoke(scope, id);
+      this.#byHash.delete(old.hash);
+      this.#hashById.delete(old.id);
     } else {
       old.expiresAt = plan.oldKeyExpiresAt;
       old.updatedAt = now;
-      this.#changes.emit({ hash: old.hash });
     }
+    this.#changes.emit({ hash: old.hash });
     return created;
+  }
+
+  /** Runs `call` once per idempotency key and request; a retry gets the sealed first result back. */
+  #once(call: IdempotentCall, now: Date, run: () => CreatedApiKeyRecord): CreatedApiKeyRecord;
+  #once(call: IdempotentCall, now: Date, run: () => CreatedApiKeyRecord | null): CreatedApiKeyRecord | null;
+  #once(call: IdempotentCall, now: Date, run: () => CreatedApiKeyRecord | null): CreatedApiKeyRecord | null {
+    for (const [slot, record] of this.#idempotency) {
+      if (!isIdempotencyRecordLive(record.createdAt, now)) this.#idempotency.delete(slot);
+    }
+    const slot = JSON.stringify([call.scope.tenantId, call.scope.environmentId, call.keyHash]);
+    const found = this.#idempotency.get(slot);
+    if (found) return replayIdempotentResult(call, found);
+    const result = run();
+    // A call that found nothing to rotate records nothing: its key stays free for a real call.
+    if (result !== null) {
+      this.#idempotency.set(slot, { fingerprint: call.fingerprint, sealed: sealIdempotentResult(call, result), createdAt: now });
+    }
+    return result;
   }
 
   #insert(record: StoredApiKey): void {

@@ -5,7 +5,9 @@ export type {
   ApiKeyRecord,
   ApiKeyRecordPage,
   CreateApiKeyRecordInput,
+  CreateApiKeyRecordOptions,
   CreatedApiKeyRecord,
+  IdempotentCallInput,
   KeyChange,
   KeyScope,
   KeyStore,
@@ -16,7 +18,21 @@ export type {
   UpdateApiKeyRecordInput,
 } from './key-store.js';
 export {
+  IDEMPOTENCY_KEY_RULE,
+  IDEMPOTENCY_WINDOW_MS,
+  type IdempotencyRecord,
+  type IdempotentCall,
+  planIdempotentCreate,
+  planIdempotentRotation,
+  replayIdempotentResult,
+  sealIdempotentResult,
+} from './idempotency.js';
+export { decodeKeyListCursor, type KeyListPosition } from './key-list-cursor.js';
+export {
   FIELD_RULES,
+  type KeyListPaging,
+  parseCreateApiKeyRecordInput,
+  parseCreateApiKeyRecordOptions,
   parseKeyScope,
   parseListApiKeyRecordsInput,
   parseRotateApiKeyRecordInput,
@@ -25,6 +41,7 @@ export {
   prepareApiKey,
   type RotationPlan,
   toApiKeyRecord,
+  toApiKeyRecordPage,
 } from './key-store-input.js';
 export { assertKnownOptions } from './known-options.js';
 export type {

@@ -191,12 +191,187 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
       const all = await store.list(scope);
       expect(all.total).toBe(7);
       expect(all.items.map((k) => k.id)).toEqual(expected);
+      expect(all.nextCursor).toBeNull();
       const page = await store.list(scope, { limit: 3, offset: 2 });
-      expect(page).toEqual({ items: all.items.slice(2, 5), total: 7 });
-      expect(await store.list(scope, { limit: 100, offset: 7 })).toEqual({ items: [], total: 7 });
-      expect(await store.list(scope, { offset: Number.MAX_SAFE_INTEGER })).toEqual({ items: [], total: 7 });
-      expect(await store.list(freshScope())).toEqual({ items: [], total: 0 });
+      expect(page).toEqual({ items: all.items.slice(2, 5), total: 7, offset: 2, nextCursor: expect.any(String) });
+      expect(await store.list(scope, { limit: 100, offset: 7 })).toEqual({
+        items: [],
+        total: 7,
+        offset: 7,
+        nextCursor: null,
+      });
+      expect(await store.list(scope, { offset: Number.MAX_SAFE_INTEGER })).toEqual({
+        items: [],
+        total: 7,
+        offset: Number.MAX_SAFE_INTEGER,
+        nextCursor: null,
+      });
+      expect(await store.list(freshScope())).toEqual({ items: [], total: 0, offset: 0, nextCursor: null });
       expect((await store.list(other)).items.map((k) => k.name)).toEqual(['elsewhere']);
+    });
+
+    it('pages by cursor without repeating or skipping a key while keys are created and revoked between pages', async () => {
+      const scope = freshScope();
+      const made: ApiKeyRecord[] = [];
+      for (let i = 0; i < 4; i++) {
+        tick();
+        made.push((await store.create({ ...scope, name: `k${i}` })).apiKey);
+      }
+      // Three keys of one instant: the cursor must carry the id, not the time alone.
+      tick();
+      for (let i = 0; i < 3; i++) made.push((await store.create({ ...scope, name: `same${i}` })).apiKey);
+      const before = (await store.list(scope)).items.map((k) => k.id);
+      expect(before).toHaveLength(7);
+
+      const seen: string[] = [];
+      const offsets: number[] = [];
+      let cursor: string | undefined;
+      let revoked: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await store.list(scope, cursor === undefined ? { limit: 2 } : { limit: 2, cursor });
+        seen.push(...page.items.map((k) => k.id));
+        offsets.push(page.offset);
+        expect(page.total).toBe((await store.list(scope, { limit: 100 })).total);
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+        // Between pages: a new key (it sorts before the cursor, so it is not in later pages) and
+        // one key not yet seen revoked (gone from every listing).
+        tick();
+        await store.create({ ...scope, name: 'between' });
+        if (revoked === undefined) {
+          revoked = before[before.length - 1] as string;
+          expect(await store.revoke(scope, revoked)).toBe(true);
+        }
+      }
+      expect(seen).toEqual(before.filter((id) => id !== revoked));
+      expect(new Set(seen).size).toBe(seen.length);
+      // Each page's offset is where its first key stands in the listing as it is now.
+      expect(offsets[0]).toBe(0);
+      expect(offsets[1]).toBe(3);
+
+      // A cursor only says where to start: in another scope it lists that scope's keys.
+      const elsewhere = freshScope();
+      const theirs = await store.create({ ...elsewhere, name: 'theirs' });
+      tick();
+      await store.create({ ...scope, name: 'newest' });
+      const first = await store.list(scope, { limit: 1 });
+      const crossed = await store.list(elsewhere, { cursor: first.nextCursor as string });
+      expect(crossed.items.map((k) => k.id)).toEqual([theirs.apiKey.id]);
+    });
+
+    it('refuses a malformed cursor, and a cursor with an offset', async () => {
+      const scope = freshScope();
+      await store.create({ ...scope, name: 'a' });
+      tick();
+      await store.create({ ...scope, name: 'b' });
+      const { nextCursor } = await store.list(scope, { limit: 1 });
+      expect(nextCursor).toEqual(expect.any(String));
+      for (const bad of ['', 'not a cursor', '!!!', `${nextCursor}x`, 42, null]) {
+        await expect(store.list(scope, { cursor: bad as string })).rejects.toThrow(TypeError);
+      }
+      await expect(store.list(scope, { cursor: nextCursor as string, offset: 1 })).rejects.toThrow(TypeError);
+      expect((await store.list(scope, { cursor: nextCursor as string, offset: 0 })).items.map((k) => k.name)).toEqual([
+        'a',
+      ]);
+    });
+
+    it('creates once per idempotency key: a retry gets the same key back, marked replayed', async () => {
+      const scope = freshScope();
+      const idempotencyKey = randomBytes(32).toString('base64url');
+      const input = { ...scope, name: 'once', scopes: ['keys:read'], userId: 'u1' };
+      const first = await store.create(input, { idempotencyKey });
+      expect(first.replayed).toBeUndefined();
+      tick();
+      const again = await store.create(input, { idempotencyKey });
+      expect(again).toEqual({ ...first, replayed: true });
+      expect((await store.list(scope)).items.map((k) => k.id)).toEqual([first.apiKey.id]);
+      expect(await store.findByHash(hashApiKey(again.key))).not.toBeNull();
+
+      // Another tenant or environment with the same idempotency key is another call.
+      const other = await store.create({ ...input, environmentId: 'staging' }, { idempotencyKey });
+      expect(other.key).not.toBe(first.key);
+      expect(other.replayed).toBeUndefined();
+      // A different idempotency key is another call.
+      const fresh = await store.create(input, { idempotencyKey: randomBytes(32).toString('base64url') });
+      expect(fresh.key).not.toBe(first.key);
+    });
+
+    it('refuses an idempotency key reused with a different request, and mints nothing', async () => {
+      const scope = freshScope();
+      const idempotencyKey = randomBytes(32).toString('hex');
+      const { apiKey } = await store.create({ ...scope, name: 'one' }, { idempotencyKey });
+      for (const changed of [{ name: 'two' }, { scopes: ['x'] }, { userId: 'someone' }]) {
+        const err = await store.create({ ...scope, name: 'one', ...changed }, { idempotencyKey }).catch((e) => e);
+        expect(err).toMatchObject({ name: 'ApiKeyError', code: 'idempotency_key_reused', status: 422 });
+      }
+      // The same key on a rotation is a different request too.
+      const err = await store.rotate(scope, apiKey.id, { idempotencyKey }).catch((e) => e);
+      expect(err).toMatchObject({ code: 'idempotency_key_reused' });
+      expect((await store.list(scope)).items.map((k) => k.id)).toEqual([apiKey.id]);
+    });
+
+    it('mints one key for concurrent calls with one idempotency key', async () => {
+      const scope = freshScope();
+      const idempotencyKey = randomBytes(32).toString('base64url');
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => store.create({ ...scope, name: 'racing' }, { idempotencyKey })),
+      );
+      expect(new Set(results.map((r) => r.key)).size).toBe(1);
+      expect(results.filter((r) => r.replayed === undefined)).toHaveLength(1);
+      expect((await store.list(scope)).total).toBe(1);
+
+      const { apiKey } = results[0] as (typeof results)[number];
+      const rotationKey = randomBytes(32).toString('base64url');
+      const rotations = await Promise.all(
+        Array.from({ length: 6 }, () => store.rotate(scope, apiKey.id, { gracePeriodSeconds: 60, idempotencyKey: rotationKey })),
+      );
+      expect(new Set(rotations.map((r) => r?.key)).size).toBe(1);
+      // The old key and exactly one successor.
+      expect((await store.list(scope)).total).toBe(2);
+    });
+
+    it('forgets an idempotency key after 24 hours', async () => {
+      const scope = freshScope();
+      const idempotencyKey = randomBytes(32).toString('base64url');
+      const first = await store.create({ ...scope, name: 'daily' }, { idempotencyKey });
+      tick(24 * 3600 * 1000 - 1_000);
+      expect((await store.create({ ...scope, name: 'daily' }, { idempotencyKey })).key).toBe(first.key);
+      tick(2_000);
+      const later = await store.create({ ...scope, name: 'daily' }, { idempotencyKey });
+      expect(later.key).not.toBe(first.key);
+      expect(later.replayed).toBeUndefined();
+      // And a different request with it is now a new call, not a reuse.
+      tick(24 * 3600 * 1000 + 1_000);
+      expect((await store.create({ ...scope, name: 'other' }, { idempotencyKey })).apiKey.name).toBe('other');
+    });
+
+    it('rotates once per idempotency key, even after the old key is gone', async () => {
+      const scope = freshScope();
+      const { apiKey: old } = await store.create({ ...scope, name: 'rotating', scopes: ['a'] });
+      const idempotencyKey = randomBytes(32).toString('base64url');
+      tick();
+      const first = await store.rotate(scope, old.id, { idempotencyKey });
+      expect(first).not.toBeNull();
+      expect(await store.get(scope, old.id)).toBeNull();
+      const again = await store.rotate(scope, old.id, { idempotencyKey });
+      expect(again).toEqual({ ...first, replayed: true });
+      expect((await store.list(scope)).items.map((k) => k.id)).toEqual([first?.apiKey.id]);
+      const err = await store.rotate(scope, old.id, { idempotencyKey, gracePeriodSeconds: 5 }).catch((e) => e);
+      expect(err).toMatchObject({ code: 'idempotency_key_reused' });
+      // Not found records nothing: the key can still be used for a real call.
+      const unused = randomBytes(32).toString('base64url');
+      expect(await store.rotate(scope, 'key_none', { idempotencyKey: unused })).toBeNull();
+      expect((await store.create({ ...scope, name: 'after' }, { idempotencyKey: unused })).replayed).toBeUndefined();
+    });
+
+    it('refuses idempotency keys too short to be unguessable', async () => {
+      const scope = freshScope();
+      for (const bad of ['', 'short', 'x'.repeat(31), 'é'.repeat(40), `${'a'.repeat(40)} b`, 'a'.repeat(256), 42]) {
+        await expect(store.create({ ...scope, name: 'n' }, { idempotencyKey: bad as string })).rejects.toThrow(TypeError);
+        await expect(store.rotate(scope, 'key_none', { idempotencyKey: bad as string })).rejects.toThrow(TypeError);
+      }
+      await expect(store.create({ ...scope, name: 'n' }, { other: 1 } as never)).rejects.toThrow(TypeError);
+      expect((await store.list(scope)).total).toBe(0);
     });
 
     it('updates name and active, reports the change, and confines it to the scope', async () => {
@@ -226,7 +401,7 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
       expect(changed(hash)).toBe(true);
       expect(await store.findByHash(hash)).toBeNull();
       expect(await store.get(scope, apiKey.id)).toBeNull();
-      expect(await store.list(scope)).toEqual({ items: [], total: 0 });
+      expect(await store.list(scope)).toEqual({ items: [], total: 0, offset: 0, nextCursor: null });
       expect(await store.revoke(scope, apiKey.id)).toBe(false);
     });
 
