@@ -4,11 +4,14 @@ import {
   assertKnownOptions,
   type ChangeEmitter,
   type CreateApiKeyRecordInput,
+  type CreateApiKeyRecordOptions,
   type CreatedApiKeyRecord,
   type CreatedSession,
   type CreateSessionInput,
   type CreateWebhookEndpointInput,
   createChangeEmitter,
+  IDEMPOTENCY_WINDOW_MS,
+  type IdempotentCall,
   type KeyChange,
   type KeyScope,
   type ListApiKeyRecordsInput,
@@ -16,11 +19,15 @@ import {
   type ManagedKeyStore,
   type ManagedSessionStore,
   type ManagedWebhookStore,
+  parseCreateApiKeyRecordInput,
+  parseCreateApiKeyRecordOptions,
   parseKeyScope,
   parseListApiKeyRecordsInput,
   parseRotateApiKeyRecordInput,
   parseUpdateApiKeyRecordInput,
   parseWebhookDelivery,
+  planIdempotentCreate,
+  planIdempotentRotation,
   planRotation,
   planSecretRotation,
   prepareApiKey,
@@ -28,11 +35,14 @@ import {
   prepareWebhookEndpoint,
   type RecordDeliveryResult,
   type RotateApiKeyRecordInput,
+  replayIdempotentResult,
   SESSION_TTL,
+  sealIdempotentResult,
   type StoredApiKey,
   type StoredSession,
   type StoredWebhookEndpoint,
   toApiKeyRecord,
+  toApiKeyRecordPage,
   toSessionRecord,
   toWebhookEndpointRecord,
   type UpdateApiKeyRecordInput,
@@ -41,16 +51,19 @@ import {
   type WebhookEndpointRecord,
   type WebhookEndpointWithSecret,
 } from '@keyward/core/store';
+import { ApiKeyError } from '@keyward/core';
 import pg from 'pg';
 import { createPgDriver } from './drivers/pg-driver.js';
 import { createPgliteDriver } from './drivers/pglite-driver.js';
-import type { SqlDriver } from './drivers/sql-driver.js';
+import type { Queryable, SqlDriver } from './drivers/sql-driver.js';
 import { type KeyRow, rowToStoredApiKey, storedApiKeyToParams } from './key-row.js';
 import { runMigrations } from './migrations.js';
 import { createNotifyListener, type ListenerClient, type NotifyListener } from './notify-listener.js';
 import { rowToStoredSession, type SessionRow, storedSessionToParams } from './session-row.js';
 import {
   CHANGES_CHANNEL,
+  CLAIM_IDEMPOTENCY_KEY,
+  DELETE_IDEMPOTENCY_KEY,
   DELETE_ENDPOINT,
   DELETE_KEY,
   DELETE_SESSION,
@@ -60,6 +73,7 @@ import {
   FIND_SESSION_BY_HASH,
   GET_ENDPOINT,
   GET_ENDPOINT_FOR_UPDATE,
+  GET_IDEMPOTENCY_KEY,
   GET_IN_SCOPE,
   GET_IN_SCOPE_FOR_UPDATE,
   INSERT_ENDPOINT,
@@ -69,9 +83,11 @@ import {
   LIST_ENDPOINTS,
   LIST_PAGE,
   LISTEN_CHANGES,
+  PRUNE_IDEMPOTENCY_KEYS,
   RECORD_DELIVERY,
   RECORD_USAGE,
   SET_ENDPOINT_SECRETS,
+  SET_IDEMPOTENCY_RESULT,
   UPDATE_KEY,
 } from './sql.js';
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
@@ -238,6 +254,39 @@ export async function createPostgresKeyStore(options?: PostgresKeyStoreOptions):
   return new SqlKeyStore(driver, listener, usage, now, changes);
 }
 
+/**
+ * Runs `run` in transaction `tx` once per idempotency key and request: the first call claims the
+ * key, runs and stores its result sealed; a retry (or a concurrent call, once the first commits)
+ * gets that result back. A call that made nothing frees the key again.
+ */
+async function once(
+  tx: Queryable,
+  call: IdempotentCall,
+  now: Date,
+  run: () => Promise<CreatedApiKeyRecord | null>,
+): Promise<CreatedApiKeyRecord | null> {
+  const slot = [call.scope.tenantId, call.scope.environmentId, call.keyHash];
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS);
+  await tx.query(PRUNE_IDEMPOTENCY_KEYS, [cutoff]);
+  const claimed = await tx.query(CLAIM_IDEMPOTENCY_KEY, [...slot, call.fingerprint, now, cutoff]);
+  if (claimed.rows.length === 0) {
+    const { rows } = await tx.query<{ fingerprint: string; result: string | null }>(GET_IDEMPOTENCY_KEY, slot);
+    const row = rows[0];
+    // Not seen after the claim waited for the other transaction: only if it is still running.
+    if (row === undefined || row.result === null) {
+      throw new ApiKeyError('conflict', { message: 'A request with this Idempotency-Key is in progress: retry it' });
+    }
+    return replayIdempotentResult(call, { fingerprint: row.fingerprint, sealed: row.result });
+  }
+  const result = await run();
+  if (result === null) {
+    await tx.query(DELETE_IDEMPOTENCY_KEY, slot);
+    return null;
+  }
+  await tx.query(SET_IDEMPOTENCY_RESULT, [...slot, sealIdempotentResult(call, result)]);
+  return result;
+}
+
 class SqlKeyStore implements PostgresKeyStore {
   readonly #driver: SqlDriver;
   readonly #listener: NotifyListener | null;
@@ -281,11 +330,21 @@ class SqlKeyStore implements PostgresKeyStore {
     return rows[0] ? rowToStoredApiKey(rows[0]) : null;
   }
 
-  async create(input: CreateApiKeyRecordInput): Promise<CreatedApiKeyRecord> {
+  async create(input: CreateApiKeyRecordInput, options?: CreateApiKeyRecordOptions): Promise<CreatedApiKeyRecord> {
     this.#assertOpen();
-    const { key, record } = prepareApiKey(input, this.#now());
-    await this.#driver.query(INSERT_KEY, storedApiKeyToParams(record));
-    return { key, apiKey: toApiKeyRecord(record) };
+    const { idempotencyKey } = parseCreateApiKeyRecordOptions(options);
+    const now = this.#now();
+    const insert = async (db: Queryable): Promise<CreatedApiKeyRecord> => {
+      const { key, record } = prepareApiKey(input, now);
+      await db.query(INSERT_KEY, storedApiKeyToParams(record));
+      return { key, apiKey: toApiKeyRecord(record) };
+    };
+    if (idempotencyKey === undefined) return insert(this.#driver);
+    const call = planIdempotentCreate(parseCreateApiKeyRecordInput(input), idempotencyKey);
+    return this.#driver.transaction(async (tx) => {
+      const result = await once(tx, call, now, () => insert(tx));
+      return result as CreatedApiKeyRecord;
+    });
   }
 
   async get(scope: KeyScope, id: string): Promise<ApiKeyRecord | null> {
@@ -299,15 +358,21 @@ class SqlKeyStore implements PostgresKeyStore {
   async list(scope: KeyScope, options?: ListApiKeyRecordsInput): Promise<ApiKeyRecordPage> {
     this.#assertOpen();
     const { tenantId, environmentId } = parseKeyScope(scope);
-    const { limit, offset } = parseListApiKeyRecordsInput(options);
-    const { rows } = await this.#driver.query<KeyRow & { total: number }>(LIST_PAGE, [
+    const paging = parseListApiKeyRecordsInput(options);
+    const { limit, offset, after } = paging;
+    // One more than the page, to know whether another follows.
+    const { rows } = await this.#driver.query<KeyRow & { total: number; before: number }>(LIST_PAGE, [
       tenantId,
       environmentId,
-      limit,
+      limit + 1,
       offset,
+      after?.createdAt ?? null,
+      after?.id ?? null,
     ]);
-    const items = rows.filter((r) => r.id !== null).map((r) => toApiKeyRecord(rowToStoredApiKey(r)));
-    return { items, total: Number(rows[0]?.total ?? 0) };
+    const stored = rows.filter((r) => r.id !== null).map(rowToStoredApiKey);
+    const total = Number(rows[0]?.total ?? 0);
+    const before = after === undefined ? offset : Number(rows[0]?.before ?? 0);
+    return toApiKeyRecordPage(stored, paging, { total, before });
   }
 
   async update(scope: KeyScope, id: string, input: UpdateApiKeyRecordInput): Promise<ApiKeyRecord | null> {
@@ -343,11 +408,13 @@ class SqlKeyStore implements PostgresKeyStore {
 
   async rotate(scope: KeyScope, id: string, options?: RotateApiKeyRecordInput): Promise<CreatedApiKeyRecord | null> {
     this.#assertOpen();
-    const { gracePeriodSeconds } = parseRotateApiKeyRecordInput(options);
-    const { tenantId, environmentId } = parseKeyScope(scope);
+    const { gracePeriodSeconds, idempotencyKey } = parseRotateApiKeyRecordInput(options);
+    const parsedScope = parseKeyScope(scope);
+    const { tenantId, environmentId } = parsedScope;
     if (typeof id !== 'string') return null;
     const now = this.#now();
-    const result = await this.#driver.transaction(async (tx) => {
+    let oldHash: string | undefined;
+    const rotate = async (tx: Queryable): Promise<CreatedApiKeyRecord | null> => {
       // Locked, so two rotations of one key cannot both succeed and leave two successors.
       const { rows } = await tx.query<KeyRow>(GET_IN_SCOPE_FOR_UPDATE, [id, tenantId, environmentId]);
       if (!rows[0]) return null;
@@ -360,11 +427,17 @@ class SqlKeyStore implements PostgresKeyStore {
       } else {
         await tx.query(EXPIRE_KEY, [old.id, plan.oldKeyExpiresAt, now]);
       }
-      return { oldHash: old.hash, created };
+      oldHash = old.hash;
+      return { key: created.key, apiKey: toApiKeyRecord(created.record) };
+    };
+    const result = await this.#driver.transaction((tx) => {
+      if (idempotencyKey === undefined) return rotate(tx);
+      const call = planIdempotentRotation(parsedScope, id, gracePeriodSeconds, idempotencyKey);
+      return once(tx, call, now, () => rotate(tx));
     });
-    if (result === null) return null;
-    this.#changes.emit({ hash: result.oldHash });
-    return { key: result.created.key, apiKey: toApiKeyRecord(result.created.record) };
+    // A replay changed nothing, so there is nothing to evict.
+    if (oldHash !== undefined) this.#changes.emit({ hash: oldHash });
+    return result;
   }
 
   async findSessionByHash(hash: string): Promise<StoredSession | null> {

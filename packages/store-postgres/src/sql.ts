@@ -29,18 +29,67 @@ export const INSERT_KEY = `INSERT INTO ${KEYS_TABLE} (${COLUMNS})
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14)`;
 
 /**
- * One page and the total in one statement (one snapshot). Newest first; ties broken by id in
- * byte order (COLLATE "C"), as the memory store does, whatever the database's collation.
- * With an offset past the end the one row has a total and null key columns.
- * $1 tenant, $2 environment, $3 limit, $4 offset.
+ * One page, the total and the count of keys before the page in one statement (one snapshot).
+ * Newest first; ties broken by id in byte order (COLLATE "C"), as the memory store does,
+ * whatever the database's collation. With a cursor ($5, $6 not null) the page starts right
+ * after that (created_at, id): a keyset, so keys created or revoked meanwhile shift nothing.
+ * With an offset past the end the one row has the counts and null key columns.
+ * $1 tenant, $2 environment, $3 limit, $4 offset, $5 cursor created_at or null, $6 cursor id or null.
  */
-export const LIST_PAGE = `SELECT counted.total, page.*
-  FROM (SELECT count(*)::int AS total FROM ${KEYS_TABLE} WHERE tenant_id = $1 AND environment_id = $2) AS counted
+export const LIST_PAGE = `SELECT counted.total, counted.before, page.*
+  FROM (
+    SELECT count(*)::int AS total,
+      count(*) FILTER (
+        WHERE created_at > $5::timestamptz OR (created_at = $5::timestamptz AND id COLLATE "C" >= $6::text)
+      )::int AS before
+    FROM ${KEYS_TABLE} WHERE tenant_id = $1 AND environment_id = $2
+  ) AS counted
   LEFT JOIN LATERAL (
     SELECT ${COLUMNS} FROM ${KEYS_TABLE} WHERE tenant_id = $1 AND environment_id = $2
+      AND ($5::timestamptz IS NULL
+        OR created_at < $5::timestamptz
+        OR (created_at = $5::timestamptz AND id COLLATE "C" < $6::text))
     ORDER BY created_at DESC, id COLLATE "C" DESC
     LIMIT $3 OFFSET $4
   ) AS page ON true`;
+
+/** The table of idempotency keys: per scope and SHA-256 of the key, the request and the sealed result. */
+const IDEMPOTENCY_TABLE = 'keyward_idempotency_keys';
+
+/**
+ * Drops up to 1,000 records older than the window ($1 the cutoff): the table is pruned by the
+ * writes that grow it, as sessions are. SKIP LOCKED: instances pruning at once take different rows.
+ */
+export const PRUNE_IDEMPOTENCY_KEYS = `DELETE FROM ${IDEMPOTENCY_TABLE} WHERE ctid IN (
+    SELECT ctid FROM ${IDEMPOTENCY_TABLE} WHERE created_at <= $1 LIMIT 1000 FOR UPDATE SKIP LOCKED
+  )`;
+
+/**
+ * Claims an idempotency key for this transaction: a row comes back when this call is the one
+ * that runs. The primary key decides: a concurrent claim of the same key waits for this
+ * transaction to end, then finds the committed record (no row back) and replays it, or claims
+ * it afresh if this one rolled back. A record older than the window ($6 the cutoff) is taken
+ * over. $1 tenant, $2 environment, $3 key hash, $4 fingerprint, $5 now, $6 cutoff.
+ */
+export const CLAIM_IDEMPOTENCY_KEY = `INSERT INTO ${IDEMPOTENCY_TABLE} AS held
+    (tenant_id, environment_id, key_hash, fingerprint, result, created_at)
+  VALUES ($1, $2, $3, $4, NULL, $5)
+  ON CONFLICT (tenant_id, environment_id, key_hash) DO UPDATE
+    SET fingerprint = EXCLUDED.fingerprint, result = NULL, created_at = EXCLUDED.created_at
+    WHERE held.created_at <= $6
+  RETURNING 1 AS claimed`;
+
+/** The record of an idempotency key. $1 tenant, $2 environment, $3 key hash. */
+export const GET_IDEMPOTENCY_KEY = `SELECT fingerprint, result FROM ${IDEMPOTENCY_TABLE}
+  WHERE tenant_id = $1 AND environment_id = $2 AND key_hash = $3`;
+
+/** Stores the sealed result of a claimed key. $1 tenant, $2 environment, $3 key hash, $4 sealed result. */
+export const SET_IDEMPOTENCY_RESULT = `UPDATE ${IDEMPOTENCY_TABLE} SET result = $4
+  WHERE tenant_id = $1 AND environment_id = $2 AND key_hash = $3`;
+
+/** Frees a claimed key whose call made nothing (a rotation of a missing key). Same parameters as {@link GET_IDEMPOTENCY_KEY}. */
+export const DELETE_IDEMPOTENCY_KEY = `DELETE FROM ${IDEMPOTENCY_TABLE}
+  WHERE tenant_id = $1 AND environment_id = $2 AND key_hash = $3`;
 
 /** $1 id, $2 tenant, $3 environment, $4 name or null to keep, $5 active or null to keep, $6 now. */
 export const UPDATE_KEY = `WITH changed AS (
@@ -255,4 +304,23 @@ export const MIGRATION_3 = [
   )`,
   // Listing is per endpoint, newest first.
   `CREATE INDEX ${DELIVERIES_TABLE}_listing_idx ON ${DELIVERIES_TABLE} (endpoint_id, received_at DESC, seq DESC)`,
+];
+
+/**
+ * Version 5: idempotency keys of create and rotate. Only the SHA-256 of each key is stored, and
+ * the result (which holds the plaintext key) sealed with AES-256-GCM under a key derived from
+ * the idempotency key: this table alone gives no key back. (Version 4 is another change's.)
+ */
+export const MIGRATION_5 = [
+  `CREATE TABLE ${IDEMPOTENCY_TABLE} (
+    tenant_id text NOT NULL,
+    environment_id text NOT NULL,
+    key_hash text NOT NULL CHECK (key_hash ~ '^[0-9a-f]{64}$'),
+    fingerprint text NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
+    result text,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, environment_id, key_hash)
+  )`,
+  // Pruning finds the records past the window without a scan.
+  `CREATE INDEX ${IDEMPOTENCY_TABLE}_created_at_idx ON ${IDEMPOTENCY_TABLE} (created_at)`,
 ];

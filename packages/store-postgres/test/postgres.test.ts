@@ -12,6 +12,7 @@ import { createTestDatabase, pgSkipReason, runAdminSql } from '@keyward/test-kit
 import { describeSessionStoreSuite } from '@keyward/test-kit/session-store-suite';
 import { waitFor } from '@keyward/test-kit/wait-for';
 import { describeWebhookStoreSuite } from '@keyward/test-kit/webhook-store-suite';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresKeyStore, type PostgresKeyStore } from '../src/index.js';
@@ -93,6 +94,7 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
           { version: 1, name: 'create_api_keys' },
           { version: 2, name: 'create_sessions' },
           { version: 3, name: 'create_webhooks' },
+          { version: 5, name: 'create_idempotency_keys' },
         ]);
         const indexes = await sqlIn(
           fresh.url,
@@ -116,7 +118,7 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
       // A restart finds the schema in place and applies nothing.
       const again = await createPostgresKeyStore({ connectionString: fresh.url, onError: () => {} });
       await again.close();
-      expect((await sqlIn(fresh.url, 'SELECT count(*)::int AS n FROM keyward_migrations')).rows[0]).toEqual({ n: 3 });
+      expect((await sqlIn(fresh.url, 'SELECT count(*)::int AS n FROM keyward_migrations')).rows[0]).toEqual({ n: 4 });
     } finally {
       await fresh.drop();
     }
@@ -242,6 +244,27 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
     );
     expect(left.rows).toEqual([{ n: 0 }]);
     expect(await a.listDeliveries(hooks, endpoint.id)).toBeNull();
+  });
+
+  it('mints one key for one Idempotency-Key racing across two instances, and keeps no plaintext', async () => {
+    const a = await track(createPostgresKeyStore({ connectionString: db!.url, onError: () => {} }));
+    const b = await track(createPostgresKeyStore({ connectionString: db!.url, onError: () => {} }));
+    const racing = { tenantId: `idem_${randomBytes(4).toString('hex')}`, environmentId: 'prod' };
+    const idempotencyKey = randomBytes(32).toString('base64url');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).create({ ...racing, name: 'raced' }, { idempotencyKey })),
+    );
+    expect(new Set(results.map((r) => r.key)).size).toBe(1);
+    expect(results.filter((r) => r.replayed === undefined)).toHaveLength(1);
+    expect((await a.list(racing)).total).toBe(1);
+
+    const { key, apiKey } = results[0]!;
+    const rows = await sqlIn(db!.url, 'SELECT * FROM keyward_idempotency_keys WHERE tenant_id = $1', [racing.tenantId]);
+    expect(rows.rows).toHaveLength(1);
+    const stored = JSON.stringify(rows.rows);
+    // Only the SHA-256 of the idempotency key, and the result sealed: not the key, its hash or its id.
+    for (const secret of [key, hashApiKey(key), apiKey.id, idempotencyKey]) expect(stored).not.toContain(secret);
+    expect(rows.rows[0].key_hash).toBe(createHash('sha256').update(idempotencyKey).digest('hex'));
   });
 
   it('drops sessions expired more than a day ago from the table as sessions are created', async () => {
