@@ -62,7 +62,15 @@ const CREATE_APP_OPTIONS = [
  * Headers that carry a secret, or where a careless client may put one (a webhook sender pasting
  * its `whsec_` secret as the signature); pino replaces their values with `[Redacted]`.
  */
-const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie', 'webhook-signature'] as const;
+// An Idempotency-Key opens the stored answer of a create, which holds the new key: a secret too.
+const REDACTED_HEADERS = [
+  'x-api-key',
+  'authorization',
+  'x-session-token',
+  'cookie',
+  'webhook-signature',
+  'idempotency-key',
+] as const;
 
 // An incoming request id is echoed only if it is short and plain, so a caller cannot inject
 // log lines or oversized headers through it.

@@ -7,6 +7,7 @@ import {
   type OperationTag,
   schemaIdOf,
 } from './operation.js';
+import { IDEMPOTENCY_KEY_RULE } from '@keyward/core/store';
 import { errorSchema, type OpenApiDocument } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
@@ -98,6 +99,10 @@ function errorResponses(operation: Operation): Record<string, JsonObject> {
     const limit = 'raw' in body ? body.limit : JSON_BODY_LIMIT;
     errors['413'] = errorResponse(`payload_too_large: the body is larger than ${limit} bytes`);
   }
+  if (operation.idempotencyKey) {
+    errors['409'] = errorResponse('conflict: a request with this Idempotency-Key is still in progress; retry it');
+    errors['422'] = errorResponse('idempotency_key_reused: this Idempotency-Key was used with a different request');
+  }
   for (const [status, description] of Object.entries(operation.errors ?? {})) {
     errors[status] = errorResponse(description);
   }
@@ -130,18 +135,22 @@ function successResponse(operation: Operation, responseIds: Set<string>): JsonOb
   if ('schema' in response) {
     const id = idOf(response.schema, `${operation.operationId}: response.schema`);
     responseIds.add(id);
+    const headers: Record<string, JsonObject> = {};
+    if (response.noStore) {
+      headers['Cache-Control'] = {
+        description: 'The body holds a secret shown once: no cache may keep it.',
+        schema: { type: 'string', const: 'no-store' },
+      };
+    }
+    if (operation.idempotencyKey) {
+      headers['Idempotent-Replayed'] = {
+        description: 'Sent when this is the stored answer of an earlier request with the same Idempotency-Key.',
+        schema: { type: 'string', const: 'true' },
+      };
+    }
     return {
       description: response.description,
-      ...(response.noStore
-        ? {
-            headers: {
-              'Cache-Control': {
-                description: 'The body holds a secret shown once: no cache may keep it.',
-                schema: { type: 'string', const: 'no-store' },
-              },
-            },
-          }
-        : {}),
+      ...(Object.keys(headers).length === 0 ? {} : { headers }),
       content: { 'application/json': { schema: ref(id) } },
     };
   }
@@ -168,6 +177,7 @@ function operationObject(operation: Operation, requestIds: Set<string>, response
     ...parameters(operation.params, 'path'),
     ...parameters(operation.query, 'query'),
     ...credentialParameters(operation),
+    ...(operation.idempotencyKey ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
   ];
   const body = requestBody(operation, requestIds);
   return {
@@ -307,6 +317,19 @@ export function buildOpenApiDocument(operations: readonly Operation[]): OpenApiD
           required: true,
           schema: { type: 'string', pattern: '^[0-9]+$' },
           description: "Unix seconds of this attempt, within the endpoint's tolerance of the server's clock.",
+        },
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          schema: {
+            type: 'string',
+            minLength: IDEMPOTENCY_KEY_RULE.minLength,
+            maxLength: IDEMPOTENCY_KEY_RULE.maxLength,
+            pattern: '^[\\x21-\\x7e]+$',
+          },
+          description:
+            'Makes the request safe to retry: random per logical request (32 random bytes, say) and the same on its retries. Within 24 hours a retry with the same request gets the first answer again (with Idempotent-Replayed: true) and makes nothing; with another request it is 422 idempotency_key_reused. Keep it secret: with it, the stored answer (which holds the new key) can be read.',
         },
         EnvironmentId: {
           name: 'X-Environment-ID',

@@ -1,7 +1,9 @@
 import { ApiKeyError } from '@keyward/core';
+import { isIdempotencyKey } from '@keyward/core/adapter';
+import { IDEMPOTENCY_KEY_RULE } from '@keyward/core/store';
 import { getApiKey, getPortalSession, type KeywardRouteConfig, sendApiKeyError, webhookAuth } from '@keyward/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import type { Operation, OperationBody, OperationServices } from './operation.js';
+import { IDEMPOTENCY_KEY_HEADER, type Operation, type OperationBody, type OperationServices } from './operation.js';
 import { validate } from './validate.js';
 
 /** Options of {@link operationRoutes}. */
@@ -45,6 +47,20 @@ function verifiedWebhookOf(request: FastifyRequest) {
   return request.webhook;
 }
 
+function idempotencyKeyOf(operation: Operation, request: FastifyRequest): string | undefined {
+  if (operation.idempotencyKey !== true) return undefined;
+  // Sent twice, Node joins the values with ", ": refused below, as the space is not allowed.
+  const value = request.headers[IDEMPOTENCY_KEY_HEADER];
+  if (value === undefined) return undefined;
+  if (!isIdempotencyKey(value)) {
+    // The message names the header, never quotes its value: it protects a key shown once.
+    throw new ApiKeyError('validation_error', {
+      message: `headers.${IDEMPOTENCY_KEY_HEADER}: ${IDEMPOTENCY_KEY_RULE.message}`,
+    });
+  }
+  return value;
+}
+
 function routeOf(operation: Operation, services: OperationServices): RouteOptions {
   const { response } = operation;
   return {
@@ -64,6 +80,7 @@ function routeOf(operation: Operation, services: OperationServices): RouteOption
           params: operation.params === undefined ? undefined : validate(operation.params, request.params, 'path'),
           query: operation.query === undefined ? undefined : validate(operation.query, request.query ?? {}, 'query'),
           body: bodyOf(operation.body, request),
+          idempotencyKey: idempotencyKeyOf(operation, request),
         },
         services,
       );

@@ -66,6 +66,7 @@ describe('defineOperation', () => {
       [{ path: '/v1/things/{id}' }, "getThing: params must have exactly the path's parameters (id)"],
       [{ params: keyIdParamsSchema }, "getThing: params must have exactly the path's parameters (none)"],
       [{ body: { schema: rotateKeyBodySchema } }, 'getThing: a GET has no body'],
+      [{ idempotencyKey: true }, 'getThing: idempotencyKey must be true, on a POST'],
       [
         { method: 'POST', body: { schema: z.object({ a: z.string() }) } },
         'getThing: body.schema needs .meta({ id }), its name in the OpenAPI document',

@@ -108,6 +108,14 @@ interface OperationErrors {
   409?: string;
 }
 
+/**
+ * The `Idempotency-Key` header, on an operation that declares `idempotencyKey: true`: 32 to 255
+ * printable ASCII characters. Sent again with the same request within 24 hours, the store
+ * answers the first call's result instead of running it again (422 `idempotency_key_reused`
+ * with another request).
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
 /** What every handler may use besides its request: the app's storage, clock and document. */
 export interface OperationServices {
   storage: ServerStorage;
@@ -142,6 +150,8 @@ interface OperationInput<A extends OperationAuth, P, Q, B> {
   query: Output<Q>;
   /** The body: validated JSON, the exact bytes of a {@link RawBody}, or `undefined`. */
   body: BodyOutput<B>;
+  /** The validated `Idempotency-Key` header of an `idempotencyKey: true` operation, or `undefined`. */
+  idempotencyKey: string | undefined;
 }
 
 /** What an operation's handler returns: the JSON body, the text, or nothing for 204. */
@@ -194,6 +204,12 @@ export interface OperationDefinition<
   body?: B;
   response: R;
   errors?: OperationErrors;
+  /**
+   * `true`: the operation takes an optional `Idempotency-Key` header (a POST only), validated
+   * before the handler (400 naming `headers.idempotency-key`) and handed to it; the document
+   * lists the header and the 422 `idempotency_key_reused` answer.
+   */
+  idempotencyKey?: true;
   // A method, not a property, so that a definition with specific types is also an
   // `Operation` (method parameters are compared bivariantly).
   handler(
@@ -281,6 +297,9 @@ function assertValidDefinition(definition: Operation): void {
   }
   if ('schema' in response && schemaIdOf(response.schema) === undefined) {
     fail('response.schema needs .meta({ id }), its name in the OpenAPI document');
+  }
+  if (definition.idempotencyKey !== undefined && (definition.idempotencyKey !== true || method !== 'POST')) {
+    fail('idempotencyKey must be true, on a POST');
   }
   if (typeof definition.handler !== 'function') fail('handler must be a function');
 }

@@ -1,4 +1,4 @@
-import { FIELD_RULES, SESSION_TTL, WEBHOOK_RULES } from '@keyward/core/store';
+import { decodeKeyListCursor, FIELD_RULES, SESSION_TTL, WEBHOOK_RULES } from '@keyward/core/store';
 import { z } from 'zod';
 
 // The field rules are core's, so the API refuses exactly what the stores refuse.
@@ -61,8 +61,33 @@ const paginationSchema = z.object({
   offset: z.number().int(),
 });
 
-/** `GET /v1/secrets/api/keys` query: limit 1..100 (default 50), offset 0 or more (default 0). */
-export const listKeysQuerySchema = pageQuerySchema('keys');
+/**
+ * `GET /v1/secrets/api/keys` query: limit 1..100 (default 50), and where the page starts: an
+ * offset (default 0), or the `next_cursor` of the previous page, which stays right while keys
+ * are created or revoked between pages. Not both.
+ */
+export const listKeysQuerySchema = pageQuerySchema('keys')
+  .extend({
+    cursor: z
+      .string()
+      .refine((cursor) => decodeKeyListCursor(cursor) !== null, 'must be the next_cursor of an earlier page')
+      .optional()
+      .meta({
+        description:
+          'The next_cursor of the previous page: the page starts right after it, so a walk through every key repeats and skips none while keys are created or revoked. Not with an offset.',
+      }),
+  })
+  .refine((query) => query.cursor === undefined || query.offset === 0, {
+    message: 'cannot be combined with an offset',
+    path: ['cursor'],
+  });
+
+/** Where a page of keys starts, how many there are, and where the next page starts. */
+const keyPaginationSchema = paginationSchema.extend({
+  next_cursor: z.string().nullable().meta({
+    description: 'Pass as cursor for the next page; null on the last page.',
+  }),
+});
 
 /**
  * The `{id}` of the key routes. Any string: an id that cannot exist is simply not found (404),
@@ -139,7 +164,7 @@ export const apiKeySchema = z
 export const apiKeyListSchema = z
   .object({
     items: z.array(apiKeySchema),
-    pagination: paginationSchema,
+    pagination: keyPaginationSchema,
   })
   .meta({ id: 'ApiKeyList' });
 

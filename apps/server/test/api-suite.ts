@@ -105,7 +105,7 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
       expect(list.statusCode).toBe(200);
       const page = body<{ items: Array<Record<string, unknown>>; pagination: Record<string, number> }>(list);
       expect(page.items.map((k) => k.id)).toContain(id1);
-      expect(page.pagination).toEqual({ total: page.items.length, limit: 50, offset: 0 });
+      expect(page.pagination).toEqual({ total: page.items.length, limit: 50, offset: 0, next_cursor: null });
 
       // get
       const got = await app.inject({ url: `/v1/secrets/api/keys/${id1}`, headers: devHeaders });
@@ -193,7 +193,12 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
         });
         expect(res.statusCode).toBe(200);
         const page = body<{ items: Array<{ id: string }>; pagination: unknown }>(res);
-        expect(page.pagination).toEqual({ total: 6, limit: 2, offset });
+        expect(page.pagination).toEqual({
+          total: 6,
+          limit: 2,
+          offset,
+          next_cursor: offset === 4 ? null : expect.any(String),
+        });
         expect(page.items).toHaveLength(2);
         seen.push(...page.items.map((k) => k.id));
       }
@@ -210,6 +215,107 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
       expect(first.items[0]?.id).toBe(ids[ids.length - 1]);
     });
 
+    it('pages by cursor: no key repeated or skipped while keys are created between pages', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      const admin = await adminKeyIn(handle.store);
+      for (let i = 0; i < 4; i++) await createKeyVia(app, admin.key, { name: `k${i}` });
+      const list = async (query: string) =>
+        app.inject({ url: `/v1/secrets/api/keys?${query}`, headers: withKey(admin.key) });
+      const before = body<{ items: { id: string }[] }>(await list('limit=100')).items.map((k) => k.id);
+      const seen: string[] = [];
+      let query = 'limit=2';
+      for (let pages = 0; pages < 10; pages++) {
+        const res = await list(query);
+        expect(res.statusCode).toBe(200);
+        const page = body<{ items: { id: string }[]; pagination: { next_cursor: string | null; offset: number } }>(res);
+        seen.push(...page.items.map((k) => k.id));
+        if (page.pagination.next_cursor === null) break;
+        // A key made between pages is newer than the cursor: it shifts no later page.
+        await createKeyVia(app, admin.key, { name: 'between' });
+        query = `limit=2&cursor=${encodeURIComponent(page.pagination.next_cursor)}`;
+      }
+      expect(seen).toEqual(before);
+      // A cursor pages; an offset beside it would mean two different starts.
+      const first = body<{ pagination: { next_cursor: string } }>(await list('limit=1'));
+      const both = await list(`cursor=${first.pagination.next_cursor}&offset=1`);
+      expect([both.statusCode, errorCode(both)]).toEqual([400, 'validation_error']);
+      expect(body<{ error: { message: string } }>(both).error.message).toMatch(/^query\.cursor:/);
+    });
+
+    it('honours an Idempotency-Key on create and rotate: one key, the same answer, a reuse refused', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      const admin = await adminKeyIn(handle.store);
+      const idem = randomUUID() + randomUUID();
+      const create = (payload: object, key = idem) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/secrets/api/keys',
+          headers: withKey(admin.key, { 'idempotency-key': key }),
+          payload,
+        });
+      const first = await create({ name: 'once', scopes: ['keys:read'] });
+      expect(first.statusCode).toBe(201);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      const again = await create({ name: 'once', scopes: ['keys:read'] });
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.headers['cache-control']).toBe('no-store');
+      expect(body(again)).toEqual(body(first));
+      const listed = body<{ items: { name: string }[] }>(
+        await app.inject({ url: '/v1/secrets/api/keys?limit=100', headers: withKey(admin.key) }),
+      );
+      expect(listed.items.filter((k) => k.name === 'once')).toHaveLength(1);
+
+      const reused = await create({ name: 'twice' });
+      expect([reused.statusCode, errorCode(reused)]).toEqual([422, 'idempotency_key_reused']);
+      for (const bad of ['short', 'x'.repeat(256), `${'x'.repeat(40)} y`]) {
+        const res = await create({ name: 'bad' }, bad);
+        expect([res.statusCode, errorCode(res)]).toEqual([400, 'validation_error']);
+        expect(body<{ error: { message: string } }>(res).error.message).toMatch(/^headers\.idempotency-key:/);
+      }
+
+      // Rotation without grace deletes the old key; its retry still gets the same successor.
+      const made = body<{ secret: { id: string } }>(first).secret.id;
+      const rotateIdem = randomUUID() + randomUUID();
+      const rotate = () =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/secrets/api/keys/${made}/rotate`,
+          headers: withKey(admin.key, { 'idempotency-key': rotateIdem }),
+        });
+      const rotated = await rotate();
+      expect(rotated.statusCode).toBe(201);
+      const retried = await rotate();
+      expect([retried.statusCode, retried.headers['idempotent-replayed']]).toEqual([201, 'true']);
+      expect(body(retried)).toEqual(body(rotated));
+      // Without the header a rotation of the gone key is still 404.
+      const plain = await app.inject({
+        method: 'POST',
+        url: `/v1/secrets/api/keys/${made}/rotate`,
+        headers: withKey(admin.key),
+      });
+      expect(plain.statusCode).toBe(404);
+    });
+
+    it('replays a rotation only to a key that holds its scopes', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      const admin = await adminKeyIn(handle.store);
+      const writer = await createKeyVia(app, admin.key, { name: 'writer', scopes: ['keys:write'] });
+      const target = await createKeyVia(app, admin.key, { name: 'target', scopes: ['keys:read', 'billing'] });
+      const idem = randomUUID() + randomUUID();
+      const rotate = (key: string) =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/secrets/api/keys/${target.id}/rotate`,
+          headers: withKey(key, { 'idempotency-key': idem }),
+        });
+      expect((await rotate(admin.key)).statusCode).toBe(201);
+      // The old key is gone; a key without its scopes must not get its successor by replay.
+      const stolen = await rotate(writer.key);
+      expect([stolen.statusCode, errorCode(stolen)]).toEqual([403, 'insufficient_scope']);
+      expect(stolen.body).not.toMatch(/[0-9a-f]{64}/);
+    });
+
     it('refuses a bad query or body with 400 validation_error naming the field', async (ctx) => {
       if (handle === null) return ctx.skip();
       const cases: Array<[string, string, unknown, string]> = [
@@ -217,6 +323,8 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
         ['GET', '/v1/secrets/api/keys?limit=101', undefined, 'query.limit'],
         ['GET', '/v1/secrets/api/keys?limit=abc', undefined, 'query.limit'],
         ['GET', '/v1/secrets/api/keys?offset=-1', undefined, 'query.offset'],
+        ['GET', '/v1/secrets/api/keys?cursor=nope', undefined, 'query.cursor'],
+        ['GET', '/v1/secrets/api/keys?cursor=', undefined, 'query.cursor'],
         ['POST', '/v1/secrets/api/keys', {}, 'body.name'],
         ['POST', '/v1/secrets/api/keys', { name: '' }, 'body.name'],
         ['POST', '/v1/secrets/api/keys', { name: 'x', type: 'public_key' }, 'body.type'],

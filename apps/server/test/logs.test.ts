@@ -52,9 +52,19 @@ describe('logs', () => {
       headers: withKey(newKey),
       payload: { name: 'x', [newKey]: 1 },
     });
+    // An Idempotency-Key opens the stored answer of a create, which holds the new key.
+    const idempotencyKey = 'i'.repeat(20) + newKey.slice(0, 20);
+    await app.inject({
+      method: 'POST',
+      url: '/v1/secrets/api/keys',
+      headers: withKey(newKey, { 'idempotency-key': idempotencyKey }),
+      payload: { name: 'idempotent' },
+    });
     await app.close();
 
     const text = logs.text();
+    expect(text).not.toContain(idempotencyKey);
+    expect(text).toContain('"idempotency-key":"[Redacted]"');
     // The request logs carry headers, so the redaction is what keeps keys out.
     expect(text).toContain('"x-api-key":"[Redacted]"');
     expect(text).toContain('"authorization":"[Redacted]"');

@@ -81,6 +81,7 @@ describe('GET /openapi.json', () => {
       none: { security: [], statuses: [], absent: ['401', '403', '429'] },
     };
     const seen = new Set<string>();
+    const idempotent: string[] = [];
     for (const route of served) {
       const name = `${route.method} ${route.path}`;
       const op = doc.paths[route.path]?.[route.method.toLowerCase()];
@@ -100,7 +101,16 @@ describe('GET /openapi.json', () => {
       }
       for (const status of credential.absent) expect(op.responses[status], `${name} ${status}`).toBeUndefined();
       // X-Environment-ID is checked against a key only; the webhook headers on signed routes only.
-      const headers = (op.parameters ?? []).filter((p: Json) => p.$ref).map((p: Json) => p.$ref);
+      const refs = (op.parameters ?? []).filter((p: Json) => p.$ref).map((p: Json) => p.$ref);
+      // Idempotency-Key is offered where a retry could otherwise mint a second key: create and rotate.
+      if (refs.includes('#/components/parameters/IdempotencyKey')) {
+        idempotent.push(name);
+        expect(op.responses['422'], name).toBeDefined();
+        expect(op.responses['201'].headers['Idempotent-Replayed'], name).toBeDefined();
+      } else {
+        expect(op.responses['422'], name).toBeUndefined();
+      }
+      const headers = refs.filter((ref: string) => ref !== '#/components/parameters/IdempotencyKey');
       expect(headers, name).toEqual(
         auth === 'apiKey'
           ? ['#/components/parameters/EnvironmentId']
@@ -113,6 +123,13 @@ describe('GET /openapi.json', () => {
       else expect(op.summary, name).not.toMatch(/\)$/);
     }
     expect([...seen].sort()).toEqual(Object.keys(credentials).sort());
+    expect(idempotent.sort()).toEqual(['POST /v1/secrets/api/keys', 'POST /v1/secrets/api/keys/{id}/rotate']);
+    expect(doc.components.parameters.IdempotencyKey).toMatchObject({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', minLength: 32, maxLength: 255 },
+    });
     expect(doc.components.securitySchemes.SessionToken).toMatchObject({
       type: 'apiKey',
       in: 'header',

@@ -35,15 +35,17 @@ export const keyOperations: readonly Operation[] = [
     auth: 'apiKey',
     scopes: READ,
     summary: 'List keys, newest first',
+    description:
+      'Walk through every key with cursor: pass each page\'s pagination.next_cursor until it is null. Paging by offset repeats or skips keys when keys are created or revoked between pages.',
     tags: ['keys'],
     query: listKeysQuerySchema,
     response: { status: 200, description: 'One page of keys', schema: apiKeyListSchema },
-    handler: async ({ apiKey, query: { limit, offset } }, { storage, now }) => {
-      const page = await storage.keys.list(keyScopeOf(apiKey), { limit, offset });
+    handler: async ({ apiKey, query: { limit, offset, cursor } }, { storage, now }) => {
+      const page = await storage.keys.list(keyScopeOf(apiKey), cursor === undefined ? { limit, offset } : { limit, cursor });
       const at = now();
       return {
         items: page.items.map((record) => toWireApiKey(record, at)),
-        pagination: { total: page.total, limit, offset },
+        pagination: { total: page.total, limit, offset: page.offset, next_cursor: page.nextCursor },
       };
     },
   }),
@@ -55,16 +57,18 @@ export const keyOperations: readonly Operation[] = [
     auth: 'apiKey',
     scopes: WRITE,
     summary: 'Create a key',
-    description: "The new key gets the calling key's scopes unless the body asks for fewer; never more.",
+    description:
+      "The new key gets the calling key's scopes unless the body asks for fewer; never more. With an Idempotency-Key, a retry gets the same key back instead of a second one.",
     tags: ['keys'],
     body: { schema: createKeyBodySchema },
+    idempotencyKey: true,
     response: {
       status: 201,
       description: 'The new key, shown this once, and its record',
       schema: createdApiKeySchema,
       noStore: true,
     },
-    handler: async ({ apiKey, body }, { storage, now }) => {
+    handler: async ({ apiKey, body, reply, idempotencyKey }, { storage, now }) => {
       const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
       if (expiresAt !== null && expiresAt.getTime() <= now().getTime()) {
         throw new ApiKeyError('validation_error', { message: 'body.expires_at: must be in the future' });
@@ -77,13 +81,11 @@ export const keyOperations: readonly Operation[] = [
           message: 'body.scopes: a key can only grant scopes it holds itself',
         });
       }
-      const created = await storage.keys.create({
-        ...keyScopeOf(apiKey),
-        userId: apiKey.userId,
-        name: body.name,
-        scopes,
-        expiresAt,
-      });
+      const created = await storage.keys.create(
+        { ...keyScopeOf(apiKey), userId: apiKey.userId, name: body.name, scopes, expiresAt },
+        idempotencyKey === undefined ? {} : { idempotencyKey },
+      );
+      if (created.replayed) reply.header('idempotent-replayed', 'true');
       return { api_key: created.key, secret: toWireApiKey(created.apiKey, now()) };
     },
   }),
@@ -148,9 +150,11 @@ export const keyOperations: readonly Operation[] = [
     auth: 'apiKey',
     scopes: WRITE,
     summary: 'Replace a key, keeping the old one for a grace period',
-    description: 'Needs every scope of the rotated key too, since rotation hands out a fresh key with them.',
+    description:
+      'Needs every scope of the rotated key too, since rotation hands out a fresh key with them. With an Idempotency-Key, a retry gets the same successor back, even after the old key is gone.',
     tags: ['keys'],
     params: keyIdParamsSchema,
+    idempotencyKey: true,
     // An empty body means "no grace period", like `{}`.
     body: { schema: rotateKeyBodySchema, required: false },
     response: {
@@ -160,21 +164,31 @@ export const keyOperations: readonly Operation[] = [
       noStore: true,
     },
     errors: { 404: NOT_FOUND },
-    handler: async ({ apiKey, params, body }, { storage, now }) => {
+    handler: async ({ apiKey, params, body, reply, idempotencyKey }, { storage, now }) => {
       const scope = keyScopeOf(apiKey);
       const existing = await storage.keys.get(scope, params.id);
-      if (!existing) throw notFound();
+      // A retried rotation without grace finds the old key gone: the store may still hold its
+      // answer under the Idempotency-Key, so only a call without one stops here.
+      if (!existing && idempotencyKey === undefined) throw notFound();
       // Rotation hands out a fresh plaintext with the old key's scopes: only a key that holds
       // them all may do it, or rotate would be a way round the subset rule of create.
-      if (!hasScopes(apiKey.scopes, existing.scopes)) {
-        throw new ApiKeyError('insufficient_scope', {
-          message: 'A key can only rotate keys whose scopes it holds itself',
-        });
-      }
+      const mayRotate = (scopes: readonly string[]) => {
+        if (!hasScopes(apiKey.scopes, [...scopes])) {
+          throw new ApiKeyError('insufficient_scope', {
+            message: 'A key can only rotate keys whose scopes it holds itself',
+          });
+        }
+      };
+      if (existing) mayRotate(existing.scopes);
       const rotated = await storage.keys.rotate(scope, params.id, {
         gracePeriodSeconds: body?.grace_period_seconds ?? 0,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       });
       if (!rotated) throw notFound();
+      // A replay of a rotation whose old key is gone was not checked above: the successor has
+      // the old key's scopes, so the same rule applies to it.
+      if (!existing) mayRotate(rotated.apiKey.scopes);
+      if (rotated.replayed) reply.header('idempotent-replayed', 'true');
       return { api_key: rotated.key, secret: toWireApiKey(rotated.apiKey, now()) };
     },
   }),
