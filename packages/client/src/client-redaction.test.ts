@@ -198,6 +198,18 @@ describe('redaction', () => {
     );
   });
 
+  it('an Idempotency-Key, which opens the stored answer of a create, is *** in debug events', async () => {
+    const events: DebugEvent[] = [];
+    const { client, agent, reply } = setup({ debug: (e) => events.push(e) });
+    agents.push(agent);
+    const idempotencyKey = `idem-${'q'.repeat(40)}`;
+    reply('POST', '/v1/secrets/api/keys', 201, { api_key: 'c'.repeat(64), secret: { id: 'key_1' } });
+    await client.keys.create({ name: 'x' }, { idempotencyKey });
+    const request = events.find((e) => e.type === 'request') as { headers: Record<string, string> };
+    expect(request.headers['idempotency-key']).toBe('***');
+    expect(JSON.stringify(events)).not.toContain(idempotencyKey);
+  });
+
   it('a secret shown once is in the result, never in a debug event', async () => {
     await fc.assert(
       fc.asyncProperty(webhookSecret, sessionToken, async (secret, token) => {

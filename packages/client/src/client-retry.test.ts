@@ -66,17 +66,28 @@ describe('which requests are retried', () => {
     expect(seen).toHaveLength(3);
   });
 
-  it('keys.create and keys.rotate are not retried; keys.revoke is', async () => {
-    const { client, reply, seen } = track(setup());
+  it('keys.create and keys.rotate are retried with one Idempotency-Key, the same on every attempt', async () => {
+    const { client, pool, reply, seen } = track(setup());
+    const created = { api_key: 'c'.repeat(64), secret: { id: 'key_1' } };
     reply('POST', '/v1/secrets/api/keys', 503, unavailable);
+    pool.intercept({ method: 'POST', path: '/v1/secrets/api/keys' }).replyWithError(new Error('ECONNRESET'));
+    reply('POST', '/v1/secrets/api/keys', 201, created);
+    await expect(client.keys.create({ name: 'x' })).resolves.toMatchObject({ key: 'c'.repeat(64) });
     reply('POST', '/v1/secrets/api/keys/k1/rotate', 503, unavailable);
-    await failure(client.keys.create({ name: 'x' }));
-    await failure(client.keys.rotate('k1'));
-    expect(seen).toHaveLength(2);
-    reply('DELETE', '/v1/secrets/api/keys/k1', 503, unavailable);
-    reply('DELETE', '/v1/secrets/api/keys/k1', 204, undefined, {});
-    await client.keys.revoke('k1');
-    expect(seen).toHaveLength(4);
+    reply('POST', '/v1/secrets/api/keys/k1/rotate', 201, created);
+    await client.keys.rotate('k1');
+    const keys = seen.map((s) => s.headers['idempotency-key']);
+    // The attempt cut by the connection error is not seen by the mock.
+    expect(keys).toHaveLength(4);
+    expect(keys[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[3]).toBe(keys[2]);
+    expect(keys[2]).not.toBe(keys[0]);
+
+    // A refusal is final: 422 idempotency_key_reused is not retried.
+    reply('POST', '/v1/secrets/api/keys', 422, errorBody('idempotency_key_reused'));
+    expect((await failure(client.keys.create({ name: 'x' }))).code).toBe('idempotency_key_reused');
+    expect(seen).toHaveLength(5);
   });
 
   it('a connection error is retried for a GET, not for a POST', async () => {

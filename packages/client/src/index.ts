@@ -33,6 +33,7 @@ export {
 export type {
   ApiKey,
   ApiKeyContext,
+  ApiKeyList,
   ApiKeyPage,
   CallOptions,
   CreateApiKeyInput,
@@ -41,6 +42,7 @@ export type {
   CreatedWebhookEndpoint,
   CreatePortalSessionInput,
   CreateWebhookEndpointInput,
+  IdempotentCallOptions,
   ListApiKeysInput,
   ListWebhookDeliveriesInput,
   PortalSession,

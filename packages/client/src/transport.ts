@@ -67,6 +67,10 @@ interface ReadResponse {
   requestId: string | undefined;
 }
 
+// Shown as *** in debug events: the credential, and an Idempotency-Key, which opens the
+// server's stored answer of a create (it holds the new key).
+const REDACTED_HEADER_NAMES: readonly string[] = [...CREDENTIAL_HEADER_NAMES, 'idempotency-key'];
+
 // undici's own timeouts (300 s by default) can fire before ours when timeoutMs is longer.
 const UNDICI_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -223,7 +227,7 @@ export class Transport {
       }
     };
     for (let attempt = 1; ; attempt++) {
-      debug({ type: 'request', ...shown, attempt, headers: redactHeaders(prepared.headers, CREDENTIAL_HEADER_NAMES) });
+      debug({ type: 'request', ...shown, attempt, headers: redactHeaders(prepared.headers, REDACTED_HEADER_NAMES) });
       const outcome = await this.#attempt(prepared);
       let error: KeywardError;
       if (outcome.ok) {

@@ -34,11 +34,26 @@ export interface ApiKey {
   updatedAt: string;
 }
 
-/** One page of keys. */
+/** One page of keys, newest first. */
 export interface ApiKeyPage {
   items: ApiKey[];
-  pagination: { total: number; limit: number; offset: number };
+  pagination: {
+    /** How many keys the tenant and environment hold in all. */
+    total: number;
+    limit: number;
+    /** How many keys come before this page. */
+    offset: number;
+    /** Pass as `cursor` for the next page; `null` on the last page. */
+    nextCursor: string | null;
+  };
 }
+
+/**
+ * What `client.keys.list()` returns: a promise of one page (`await` it), and an async iterable
+ * over every key from there on (`for await`), fetching page after page by cursor, so that no
+ * key is repeated or skipped while keys are created or revoked meanwhile.
+ */
+export type ApiKeyList = Promise<ApiKeyPage> & AsyncIterable<ApiKey>;
 
 /** A new key: the plaintext `key`, shown this once, and its record. */
 export interface CreatedApiKey {
@@ -60,10 +75,15 @@ export interface CreateApiKeyInput {
 
 /** Input of `client.keys.list`. */
 export interface ListApiKeysInput {
-  /** 1 to 100; the server's default is 50. */
+  /** 1 to 100; the server's default is 50. When iterating, the size of each page fetched. */
   limit?: number;
-  /** 0 or more. */
+  /**
+   * 0 or more. Paging by offset repeats or skips keys when keys are created or revoked between
+   * pages: iterate the list, or pass `cursor`, to walk through every key.
+   */
   offset?: number;
+  /** The `pagination.nextCursor` of the previous page: this page starts right after it. Not with `offset`. */
+  cursor?: string;
 }
 
 /** Input of `client.keys.update`. */
@@ -181,6 +201,18 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's `timeoutMs` for this call. */
   timeoutMs?: number;
+}
+
+/** The last argument of `client.keys.create` and `client.keys.rotate`. */
+export interface IdempotentCallOptions extends CallOptions {
+  /**
+   * Sent as `Idempotency-Key`: 32 to 255 printable ASCII characters without spaces. Default: 32
+   * fresh random bytes per call, the same on each of its retries, so that a retry after a timeout
+   * gets the key the first attempt made instead of making a second. Pass your own to make a retry
+   * of a whole job safe too (the server honours it for 24 hours). Keep it secret: with it the
+   * stored answer, which holds the new key, can be read again.
+   */
+  idempotencyKey?: string;
 }
 
 /** A query string value; `undefined` and `null` leave the parameter out. */

@@ -108,6 +108,52 @@ describe('README', () => {
     ]);
   });
 
+  it('runs the listing example: iterating follows next_cursor page after page', async () => {
+    const { agent, pool } = mockAgent();
+    const page = (ids: string[], nextCursor: string | null) => ({
+      items: ids.map((id) => ({ ...WIRE_KEY, id })),
+      pagination: { total: 3, limit: 100, offset: 0, next_cursor: nextCursor },
+    });
+    pool.intercept({ method: 'GET', path: '/v1/secrets/api/keys?limit=100' }).reply(200, page(['k1', 'k2'], 'c1'), json);
+    pool
+      .intercept({ method: 'GET', path: '/v1/secrets/api/keys?limit=100&cursor=c1' })
+      .reply(200, page(['k3'], null), json);
+    pool
+      .intercept({ method: 'GET', path: '/v1/secrets/api/keys?limit=10' })
+      .reply(200, { ...page(['k1'], 'c2'), pagination: { total: 3, limit: 10, offset: 0, next_cursor: 'c2' } }, json);
+    pool
+      .intercept({ method: 'GET', path: '/v1/secrets/api/keys?limit=10&cursor=c2' })
+      .reply(200, page(['k2', 'k3'], null), json);
+    const printed = await runExample(firstExample(section('Listing every key')), agent);
+    agent.assertNoPendingInterceptors();
+    await agent.close();
+    expect(printed).toEqual(['k1 ci active', 'k2 ci active', 'k3 ci active', '3 keys; a second page of 2']);
+  });
+
+  it('runs the idempotency example: one key for the retry, 422 for another request', async () => {
+    const { agent, pool } = mockAgent();
+    const sent: string[] = [];
+    const bodies: unknown[] = [];
+    const answer = (statusCode: number, data: unknown) => (opts: { headers?: unknown; body?: unknown }) => {
+      sent.push((opts.headers as Record<string, string>)['idempotency-key'] as string);
+      bodies.push(JSON.parse(String(opts.body)));
+      return { statusCode, data, responseOptions: json };
+    };
+    const created = { api_key: 'c'.repeat(64), secret: WIRE_KEY };
+    pool.intercept({ method: 'POST', path: '/v1/secrets/api/keys' }).reply(answer(201, created));
+    pool.intercept({ method: 'POST', path: '/v1/secrets/api/keys' }).reply(answer(201, created));
+    pool
+      .intercept({ method: 'POST', path: '/v1/secrets/api/keys' })
+      .reply(answer(422, { error: { code: 'idempotency_key_reused', message: 'reused' } }));
+    const printed = await runExample(firstExample(section('Safe retries of create and rotate')), agent);
+    agent.assertNoPendingInterceptors();
+    await agent.close();
+    expect(printed).toEqual(['one key', 'idempotency_key_reused']);
+    expect(sent[0]).toMatch(/^deploy-[0-9a-f-]{36}-[0-9a-f-]{36}$/);
+    expect(new Set(sent).size).toBe(1);
+    expect(bodies.map((b) => (b as { name: string }).name)).toEqual(['deploy', 'deploy', 'something else']);
+  });
+
   it('runs the portal sessions example: the key mints, the token alone reads and logs out', async () => {
     const { agent, pool } = mockAgent();
     const key = { 'x-api-key': core.DEV_API_KEY };

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { isIdempotencyKey } from '@keyward/core/adapter';
 import { isObject } from '../is-object.js';
 import type { Transport } from '../transport.js';
 import type {
   ApiKey,
+  ApiKeyList,
   ApiKeyPage,
   CallOptions,
+  IdempotentCallOptions,
   CreateApiKeyInput,
   CreatedApiKey,
   ListApiKeysInput,
@@ -12,6 +16,7 @@ import type {
 } from '../types.js';
 import { usageError } from '../usage-error.js';
 import { callOptions, checkInput, idPath } from './call.js';
+import type { TransportRequest } from '../transport.js';
 
 const KEYS_PATH = '/v1/secrets/api/keys';
 
@@ -19,7 +24,14 @@ const KEYS_PATH = '/v1/secrets/api/keys';
 // page, an older server) is reported as invalid_response instead of handing out a wrong type.
 const isApiKeyBody = (body: unknown): boolean => isObject(body) && typeof body.id === 'string';
 const isPageBody = (body: unknown): boolean =>
-  isObject(body) && Array.isArray(body.items) && body.items.every(isApiKeyBody) && isObject(body.pagination);
+  isObject(body) &&
+  Array.isArray(body.items) &&
+  body.items.every(isApiKeyBody) &&
+  isObject(body.pagination) &&
+  // Absent from servers without cursors: the iterator then pages by offset.
+  (body.pagination.nextCursor === undefined ||
+    body.pagination.nextCursor === null ||
+    typeof body.pagination.nextCursor === 'string');
 const isCreatedBody = (body: unknown): boolean =>
   isObject(body) && typeof body.apiKey === 'string' && isApiKeyBody(body.secret);
 
@@ -36,6 +48,23 @@ function toIsoString(value: Date | string | null | undefined): string | null | u
   }
   if (value === undefined || value === null || typeof value === 'string') return value;
   throw usageError('keys.create', 'expiresAt must be a Date, an ISO 8601 string or null');
+}
+
+/**
+ * The per-call options of a create or rotate, with the `Idempotency-Key` header: the caller's,
+ * or 32 fresh random bytes. One key for every attempt of the call makes it safe to retry: the
+ * server hands a retry the first attempt's key instead of making a second.
+ */
+function idempotentCallOptions(
+  operation: string,
+  options: IdempotentCallOptions | undefined,
+): Pick<TransportRequest, 'signal' | 'timeoutMs' | 'headers' | 'idempotent'> {
+  const given = options?.idempotencyKey;
+  if (given !== undefined && !isIdempotencyKey(given)) {
+    throw usageError(operation, 'idempotencyKey must be 32 to 255 printable ASCII characters without spaces');
+  }
+  const idempotencyKey = given ?? randomBytes(32).toString('base64url');
+  return { ...callOptions(options), headers: { 'idempotency-key': idempotencyKey }, idempotent: true };
 }
 
 function keyPath(operation: string, id: unknown): string {
@@ -61,31 +90,59 @@ export class KeyManagement {
   }
 
   /**
-   * One page of keys, newest first.
+   * Keys, newest first. Await it for one page (`{ items, pagination }`), or iterate it with
+   * `for await` for every key from there on: pages are fetched as needed, by cursor, so no key is
+   * repeated or skipped while keys are created or revoked meanwhile (a new key, newer than the
+   * cursor, is simply not in the walk). `limit` sets the page size.
    *
    * @example
    * const { items, pagination } = await client.keys.list({ limit: 10 });
+   * for await (const apiKey of client.keys.list()) console.log(apiKey.id, apiKey.name);
    */
-  async list(input: ListApiKeysInput = {}, options?: CallOptions): Promise<ApiKeyPage> {
-    const { limit, offset } = checkInput('keys.list', input);
+  list(input: ListApiKeysInput = {}, options?: CallOptions): ApiKeyList {
+    const first = this.#listPage(input, options);
+    const listPage = (next: ListApiKeysInput) => this.#listPage(next, options);
+    const { limit } = isObject(input) ? input : {};
+    async function* walk(): AsyncGenerator<ApiKey> {
+      let page = await first;
+      for (;;) {
+        yield* page.items;
+        const { nextCursor, total, offset } = page.pagination;
+        if (nextCursor === null || page.items.length === 0) return;
+        if (typeof nextCursor === 'string') {
+          page = await listPage({ limit, cursor: nextCursor });
+        } else {
+          // A server without cursors: by offset, which may repeat or skip keys changed meanwhile.
+          const next = offset + page.items.length;
+          if (next >= total) return;
+          page = await listPage({ limit, offset: next });
+        }
+      }
+    }
+    return Object.assign(first, { [Symbol.asyncIterator]: walk });
+  }
+
+  async #listPage(input: ListApiKeysInput, options: CallOptions | undefined): Promise<ApiKeyPage> {
+    const { limit, offset, cursor } = checkInput('keys.list', input);
     return (await this.#transport.send({
       operation: 'keys.list',
       method: 'GET',
       path: KEYS_PATH,
-      query: { limit, offset },
+      query: { limit, offset, cursor },
       isExpectedBody: isPageBody,
       ...callOptions(options),
     })) as ApiKeyPage;
   }
 
   /**
-   * Issues a key. Not retried (a retry could issue two). The plaintext `key` is in the result this
-   * once: store it now.
+   * Issues a key. Sent with an `Idempotency-Key` (see {@link IdempotentCallOptions}), so it is
+   * retried like a GET: a retry after a timeout gets the key the first attempt made, never a
+   * second one. The plaintext `key` is in the result: store it now.
    *
    * @example
    * const { key, apiKey } = await client.keys.create({ name: 'ci', scopes: ['keys:read'] });
    */
-  async create(input: CreateApiKeyInput, options?: CallOptions): Promise<CreatedApiKey> {
+  async create(input: CreateApiKeyInput, options?: IdempotentCallOptions): Promise<CreatedApiKey> {
     const { name, type, scopes, expiresAt } = checkInput('keys.create', input, 'an object with a name');
     const body = { name, type, scopes, expiresAt: toIsoString(expiresAt) };
     const created = await this.#transport.send({
@@ -94,7 +151,7 @@ export class KeyManagement {
       path: KEYS_PATH,
       body,
       isExpectedBody: isCreatedBody,
-      ...callOptions(options),
+      ...idempotentCallOptions('keys.create', options),
     });
     return toCreatedApiKey(created as CreatedBody);
   }
@@ -137,8 +194,12 @@ export class KeyManagement {
     });
   }
 
-  /** Issues a new key in place of this one; the old one works for `gracePeriodSeconds` more. Not retried. */
-  async rotate(id: string, input: RotateApiKeyInput = {}, options?: CallOptions): Promise<CreatedApiKey> {
+  /**
+   * Issues a new key in place of this one; the old one works for `gracePeriodSeconds` more.
+   * Sent with an `Idempotency-Key` and retried like `create`: a retry gets the same successor,
+   * even after the old key is gone.
+   */
+  async rotate(id: string, input: RotateApiKeyInput = {}, options?: IdempotentCallOptions): Promise<CreatedApiKey> {
     const path = `${keyPath('keys.rotate', id)}/rotate`;
     const { gracePeriodSeconds } = checkInput('keys.rotate', input);
     const created = await this.#transport.send({
@@ -147,7 +208,7 @@ export class KeyManagement {
       path,
       body: { gracePeriodSeconds },
       isExpectedBody: isCreatedBody,
-      ...callOptions(options),
+      ...idempotentCallOptions('keys.rotate', options),
     });
     return toCreatedApiKey(created as CreatedBody);
   }
