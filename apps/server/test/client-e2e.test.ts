@@ -89,6 +89,83 @@ describe('@keyward/client against the reference server', () => {
   });
 });
 
+describe('@keyward/client against the reference server: paging and safe retries', () => {
+  it('iterates every key once while keys are created during the walk', async () => {
+    const admin = client(DEV_API_KEY);
+    // A key for the walk, made by the development key.
+    const { key } = await admin.keys.create({ name: `walker ${Date.now()}`, scopes: ['keys:read', 'keys:write'] });
+    const walker = client(key);
+    for (let i = 0; i < 5; i++) await walker.keys.create({ name: `walk-${i}` });
+    const before = (await walker.keys.list({ limit: 100 })).items.map((k) => k.id);
+    expect(before.length).toBeGreaterThanOrEqual(6);
+
+    const seen: string[] = [];
+    for await (const apiKey of walker.keys.list({ limit: 2 })) {
+      seen.push(apiKey.id);
+      // Keys made during the walk are newer than its cursor: they shift nothing.
+      if (seen.length % 2 === 1) await walker.keys.create({ name: 'made during the walk' });
+    }
+    expect(seen).toEqual(before);
+    const page = await walker.keys.list({ limit: 2 });
+    expect(page.pagination).toMatchObject({ limit: 2, offset: 0, nextCursor: expect.any(String) });
+    const next = await walker.keys.list({ limit: 2, cursor: page.pagination.nextCursor as string });
+    expect(next.pagination.offset).toBe(2);
+  });
+
+  it('retries a create and a rotate whose responses were lost, minting one key each and returning it', async () => {
+    // A server that drops the connection after the first create and the first rotate have run:
+    // the keys exist, the responses never arrive.
+    const lossy = createApp({ storage: memoryStorage(), devKey: true, logger: false, failureLimit: false });
+    const dropped = new Set<string>();
+    lossy.addHook('onSend', async (request, _reply, payload) => {
+      const route = `${request.method} ${request.routeOptions.url}`;
+      if (request.method === 'POST' && !dropped.has(route)) {
+        dropped.add(route);
+        request.raw.socket.destroy();
+      }
+      return payload;
+    });
+    await lossy.listen({ port: 0, host: '127.0.0.1' });
+    const lossyUrl = `http://127.0.0.1:${(lossy.server.address() as AddressInfo).port}`;
+    const attempts: string[] = [];
+    const admin = createClient({
+      apiKey: DEV_API_KEY,
+      baseUrl: lossyUrl,
+      retries: 2,
+      debug: (event) => {
+        if (event.type === 'retry') attempts.push(event.reason);
+      },
+    });
+    clients.push(admin);
+    try {
+      const created = await admin.keys.create({ name: 'lost response' });
+      expect(attempts).toEqual(['network_error']);
+      const user = createClient({ apiKey: created.key, baseUrl: lossyUrl, retries: 0 });
+      clients.push(user);
+      expect((await user.me()).keyId).toBe(created.apiKey.id);
+      const named = async (name: string) => (await admin.keys.list({ limit: 100 })).items.filter((k) => k.name === name);
+      expect((await named('lost response')).map((k) => k.id)).toEqual([created.apiKey.id]);
+
+      const rotated = await admin.keys.rotate(created.apiKey.id);
+      expect(attempts).toEqual(['network_error', 'network_error']);
+      const successor = createClient({ apiKey: rotated.key, baseUrl: lossyUrl, retries: 0 });
+      clients.push(successor);
+      expect((await successor.me()).keyId).toBe(rotated.apiKey.id);
+      // Exactly one successor, and the old key revoked.
+      expect((await named('lost response')).map((k) => k.id)).toEqual([rotated.apiKey.id]);
+
+      // The same Idempotency-Key with another request is refused, and makes nothing.
+      const idempotencyKey = `job-${'7'.repeat(40)}`;
+      await admin.keys.create({ name: 'job' }, { idempotencyKey });
+      const reused = await codeOf(admin.keys.create({ name: 'other job' }, { idempotencyKey }));
+      expect(reused).toBe('idempotency_key_reused');
+      expect(await named('other job')).toEqual([]);
+    } finally {
+      await lossy.close();
+    }
+  });
+});
+
 describe('the keyward command against the reference server', () => {
   it('creates a key that then authenticates, printing only the key on stdout', async () => {
     const out: string[] = [];
