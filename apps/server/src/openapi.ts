@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_RULE } from '@keyward/core/store';
 import { z } from 'zod';
 import {
   JSON_BODY_LIMIT,
@@ -7,7 +8,6 @@ import {
   type OperationTag,
   schemaIdOf,
 } from './operation.js';
-import { IDEMPOTENCY_KEY_RULE } from '@keyward/core/store';
 import { errorSchema, type OpenApiDocument } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;

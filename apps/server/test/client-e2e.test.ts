@@ -143,7 +143,8 @@ describe('@keyward/client against the reference server: paging and safe retries'
       const user = createClient({ apiKey: created.key, baseUrl: lossyUrl, retries: 0 });
       clients.push(user);
       expect((await user.me()).keyId).toBe(created.apiKey.id);
-      const named = async (name: string) => (await admin.keys.list({ limit: 100 })).items.filter((k) => k.name === name);
+      const named = async (name: string) =>
+        (await admin.keys.list({ limit: 100 })).items.filter((k) => k.name === name);
       expect((await named('lost response')).map((k) => k.id)).toEqual([created.apiKey.id]);
 
       const rotated = await admin.keys.rotate(created.apiKey.id);

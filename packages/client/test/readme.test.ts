@@ -114,7 +114,9 @@ describe('README', () => {
       items: ids.map((id) => ({ ...WIRE_KEY, id })),
       pagination: { total: 3, limit: 100, offset: 0, next_cursor: nextCursor },
     });
-    pool.intercept({ method: 'GET', path: '/v1/secrets/api/keys?limit=100' }).reply(200, page(['k1', 'k2'], 'c1'), json);
+    pool
+      .intercept({ method: 'GET', path: '/v1/secrets/api/keys?limit=100' })
+      .reply(200, page(['k1', 'k2'], 'c1'), json);
     pool
       .intercept({ method: 'GET', path: '/v1/secrets/api/keys?limit=100&cursor=c1' })
       .reply(200, page(['k3'], null), json);
@@ -134,7 +136,7 @@ describe('README', () => {
     const { agent, pool } = mockAgent();
     const sent: string[] = [];
     const bodies: unknown[] = [];
-    const answer = (statusCode: number, data: unknown) => (opts: { headers?: unknown; body?: unknown }) => {
+    const answer = (statusCode: number, data: object) => (opts: { headers?: unknown; body?: unknown }) => {
       sent.push((opts.headers as Record<string, string>)['idempotency-key'] as string);
       bodies.push(JSON.parse(String(opts.body)));
       return { statusCode, data, responseOptions: json };

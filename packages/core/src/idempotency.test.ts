@@ -11,7 +11,13 @@ import {
 import { prepareApiKey, toApiKeyRecord } from './key-store-input.js';
 
 const scope = { tenantId: 't1', environmentId: 'prod' };
-const input = { ...scope, userId: 'u1', name: 'ci', scopes: ['keys:read'], expiresAt: new Date('2031-01-01T00:00:00Z') };
+const input = {
+  ...scope,
+  userId: 'u1',
+  name: 'ci',
+  scopes: ['keys:read'],
+  expiresAt: new Date('2031-01-01T00:00:00Z'),
+};
 
 function created() {
   const { key, record } = prepareApiKey(input, new Date('2030-01-01T00:00:00Z'));
@@ -28,7 +34,10 @@ describe('idempotent results', () => {
     expect(sealed).not.toContain(hashApiKey(result.key));
     expect(sealed).not.toContain(result.apiKey.id);
     expect(call.keyHash).not.toContain(idempotencyKey);
-    expect(replayIdempotentResult(call, { fingerprint: call.fingerprint, sealed })).toEqual({ ...result, replayed: true });
+    expect(replayIdempotentResult(call, { fingerprint: call.fingerprint, sealed })).toEqual({
+      ...result,
+      replayed: true,
+    });
   });
 
   it('does not open with another idempotency key, scope or altered bytes', () => {
@@ -67,7 +76,15 @@ describe('idempotent results', () => {
   it('accepts only long, printable idempotency keys', () => {
     expect(isIdempotencyKey(randomBytes(32).toString('base64url'))).toBe(true);
     expect(isIdempotencyKey('x'.repeat(255))).toBe(true);
-    for (const bad of ['', 'x'.repeat(31), 'x'.repeat(256), `${'x'.repeat(40)} `, `${'x'.repeat(40)}\n`, 'é'.repeat(40), 42]) {
+    for (const bad of [
+      '',
+      'x'.repeat(31),
+      'x'.repeat(256),
+      `${'x'.repeat(40)} `,
+      `${'x'.repeat(40)}\n`,
+      'é'.repeat(40),
+      42,
+    ]) {
       expect(isIdempotencyKey(bad)).toBe(false);
     }
   });

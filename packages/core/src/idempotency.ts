@@ -132,7 +132,10 @@ export function replayIdempotentResult(
     const plain = Buffer.concat([decipher.update(Buffer.from(sealed, 'base64url')), decipher.final()]);
     opened = JSON.parse(plain.toString('utf8'));
   } catch (err) {
-    throw new ApiKeyError('internal_error', { message: 'The stored result of this Idempotency-Key cannot be read', cause: err });
+    throw new ApiKeyError('internal_error', {
+      message: 'The stored result of this Idempotency-Key cannot be read',
+      cause: err,
+    });
   }
   const { apiKey } = opened;
   const record_: ApiKeyRecord = {

@@ -17,7 +17,18 @@ describe('key list cursors', () => {
 
   it('refuse anything else without throwing', () => {
     const good = encodeKeyListCursor({ createdAt: new Date(1_000), id: 'key_1' });
-    for (const bad of ['', 'x', `${good}x`, `${good}=`, good.slice(1), 'W10', 'WyJhIiwiYiJd', 42, null, 'a'.repeat(600)]) {
+    for (const bad of [
+      '',
+      'x',
+      `${good}x`,
+      `${good}=`,
+      good.slice(1),
+      'W10',
+      'WyJhIiwiYiJd',
+      42,
+      null,
+      'a'.repeat(600),
+    ]) {
       expect(decodeKeyListCursor(bad)).toBeNull();
     }
     fc.assert(

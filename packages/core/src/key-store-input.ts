@@ -112,10 +112,7 @@ const listOptionsSchema = z
     path: ['cursor'],
   });
 
-const idempotencyKeySchema = z
-  .string()
-  .regex(IDEMPOTENCY_KEY_RULE.pattern, IDEMPOTENCY_KEY_RULE.message)
-  .optional();
+const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_RULE.pattern, IDEMPOTENCY_KEY_RULE.message).optional();
 
 const createOptionsSchema = z.strictObject({ idempotencyKey: idempotencyKeySchema });
 

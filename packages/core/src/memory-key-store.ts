@@ -11,8 +11,8 @@ import {
   replayIdempotentResult,
   sealIdempotentResult,
 } from './idempotency.js';
-import { isAfterKeyListPosition } from './key-list-cursor.js';
 import { type KeyConfig, toKeyConfig } from './key-config.js';
+import { isAfterKeyListPosition } from './key-list-cursor.js';
 import type {
   ApiKeyRecord,
   ApiKeyRecordPage,
@@ -250,7 +250,11 @@ export class MemoryKeyStore implements ManagedKeyStore {
     const result = run();
     // A call that found nothing to rotate records nothing: its key stays free for a real call.
     if (result !== null) {
-      this.#idempotency.set(slot, { fingerprint: call.fingerprint, sealed: sealIdempotentResult(call, result), createdAt: now });
+      this.#idempotency.set(slot, {
+        fingerprint: call.fingerprint,
+        sealed: sealIdempotentResult(call, result),
+        createdAt: now,
+      });
     }
     return result;
   }

@@ -1,6 +1,17 @@
 // @keyward/core/store: what key store authors build on, so that every store accepts and
 // refuses the same input, rotates alike and tells its watchers the same way. Re-exports only.
 export { type ChangeEmitter, createChangeEmitter, type KeyChangeListener } from './change-emitter.js';
+export {
+  IDEMPOTENCY_KEY_RULE,
+  IDEMPOTENCY_WINDOW_MS,
+  type IdempotencyRecord,
+  type IdempotentCall,
+  planIdempotentCreate,
+  planIdempotentRotation,
+  replayIdempotentResult,
+  sealIdempotentResult,
+} from './idempotency.js';
+export { decodeKeyListCursor, type KeyListPosition } from './key-list-cursor.js';
 export type {
   ApiKeyRecord,
   ApiKeyRecordPage,
@@ -17,17 +28,6 @@ export type {
   StoredApiKey,
   UpdateApiKeyRecordInput,
 } from './key-store.js';
-export {
-  IDEMPOTENCY_KEY_RULE,
-  IDEMPOTENCY_WINDOW_MS,
-  type IdempotencyRecord,
-  type IdempotentCall,
-  planIdempotentCreate,
-  planIdempotentRotation,
-  replayIdempotentResult,
-  sealIdempotentResult,
-} from './idempotency.js';
-export { decodeKeyListCursor, type KeyListPosition } from './key-list-cursor.js';
 export {
   FIELD_RULES,
   type KeyListPaging,

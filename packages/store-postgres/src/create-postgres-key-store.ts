@@ -1,3 +1,4 @@
+import { ApiKeyError } from '@keyward/core';
 import {
   type ApiKeyRecord,
   type ApiKeyRecordPage,
@@ -37,10 +38,10 @@ import {
   type RotateApiKeyRecordInput,
   replayIdempotentResult,
   SESSION_TTL,
-  sealIdempotentResult,
   type StoredApiKey,
   type StoredSession,
   type StoredWebhookEndpoint,
+  sealIdempotentResult,
   toApiKeyRecord,
   toApiKeyRecordPage,
   toSessionRecord,
@@ -51,7 +52,6 @@ import {
   type WebhookEndpointRecord,
   type WebhookEndpointWithSecret,
 } from '@keyward/core/store';
-import { ApiKeyError } from '@keyward/core';
 import pg from 'pg';
 import { createPgDriver } from './drivers/pg-driver.js';
 import { createPgliteDriver } from './drivers/pglite-driver.js';
@@ -63,8 +63,8 @@ import { rowToStoredSession, type SessionRow, storedSessionToParams } from './se
 import {
   CHANGES_CHANNEL,
   CLAIM_IDEMPOTENCY_KEY,
-  DELETE_IDEMPOTENCY_KEY,
   DELETE_ENDPOINT,
+  DELETE_IDEMPOTENCY_KEY,
   DELETE_KEY,
   DELETE_SESSION,
   ENDPOINT_EXISTS,

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import {
   createAuthenticator,
   createSessionAuthenticator,
@@ -12,7 +13,6 @@ import { createTestDatabase, pgSkipReason, runAdminSql } from '@keyward/test-kit
 import { describeSessionStoreSuite } from '@keyward/test-kit/session-store-suite';
 import { waitFor } from '@keyward/test-kit/wait-for';
 import { describeWebhookStoreSuite } from '@keyward/test-kit/webhook-store-suite';
-import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresKeyStore, type PostgresKeyStore } from '../src/index.js';
@@ -252,7 +252,9 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
     const racing = { tenantId: `idem_${randomBytes(4).toString('hex')}`, environmentId: 'prod' };
     const idempotencyKey = randomBytes(32).toString('base64url');
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).create({ ...racing, name: 'raced' }, { idempotencyKey })),
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? a : b).create({ ...racing, name: 'raced' }, { idempotencyKey }),
+      ),
     );
     expect(new Set(results.map((r) => r.key)).size).toBe(1);
     expect(results.filter((r) => r.replayed === undefined)).toHaveLength(1);

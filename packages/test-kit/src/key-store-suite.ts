@@ -323,7 +323,9 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
       const { apiKey } = results[0] as (typeof results)[number];
       const rotationKey = randomBytes(32).toString('base64url');
       const rotations = await Promise.all(
-        Array.from({ length: 6 }, () => store.rotate(scope, apiKey.id, { gracePeriodSeconds: 60, idempotencyKey: rotationKey })),
+        Array.from({ length: 6 }, () =>
+          store.rotate(scope, apiKey.id, { gracePeriodSeconds: 60, idempotencyKey: rotationKey }),
+        ),
       );
       expect(new Set(rotations.map((r) => r?.key)).size).toBe(1);
       // The old key and exactly one successor.
@@ -367,7 +369,9 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
     it('refuses idempotency keys too short to be unguessable', async () => {
       const scope = freshScope();
       for (const bad of ['', 'short', 'x'.repeat(31), 'é'.repeat(40), `${'a'.repeat(40)} b`, 'a'.repeat(256), 42]) {
-        await expect(store.create({ ...scope, name: 'n' }, { idempotencyKey: bad as string })).rejects.toThrow(TypeError);
+        await expect(store.create({ ...scope, name: 'n' }, { idempotencyKey: bad as string })).rejects.toThrow(
+          TypeError,
+        );
         await expect(store.rotate(scope, 'key_none', { idempotencyKey: bad as string })).rejects.toThrow(TypeError);
       }
       await expect(store.create({ ...scope, name: 'n' }, { other: 1 } as never)).rejects.toThrow(TypeError);

@@ -36,12 +36,15 @@ export const keyOperations: readonly Operation[] = [
     scopes: READ,
     summary: 'List keys, newest first',
     description:
-      'Walk through every key with cursor: pass each page\'s pagination.next_cursor until it is null. Paging by offset repeats or skips keys when keys are created or revoked between pages.',
+      "Walk through every key with cursor: pass each page's pagination.next_cursor until it is null. Paging by offset repeats or skips keys when keys are created or revoked between pages.",
     tags: ['keys'],
     query: listKeysQuerySchema,
     response: { status: 200, description: 'One page of keys', schema: apiKeyListSchema },
     handler: async ({ apiKey, query: { limit, offset, cursor } }, { storage, now }) => {
-      const page = await storage.keys.list(keyScopeOf(apiKey), cursor === undefined ? { limit, offset } : { limit, cursor });
+      const page = await storage.keys.list(
+        keyScopeOf(apiKey),
+        cursor === undefined ? { limit, offset } : { limit, cursor },
+      );
       const at = now();
       return {
         items: page.items.map((record) => toWireApiKey(record, at)),

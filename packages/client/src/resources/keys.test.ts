@@ -75,7 +75,7 @@ describe('KeyManagement', () => {
     ]);
   });
 
-  it('takes the caller\'s idempotency key, so a retry of a whole job reuses it, and refuses a weak one', async () => {
+  it("takes the caller's idempotency key, so a retry of a whole job reuses it, and refuses a weak one", async () => {
     const { keys, sent } = fakeTransport({ apiKey: 'c'.repeat(64), secret: CAMEL_KEY });
     const idempotencyKey = `job-42-${'x'.repeat(30)}`;
     await keys.create({ name: 'ci' }, { idempotencyKey });

@@ -1,22 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { isIdempotencyKey } from '@keyward/core/adapter';
 import { isObject } from '../is-object.js';
-import type { Transport } from '../transport.js';
+import type { Transport, TransportRequest } from '../transport.js';
 import type {
   ApiKey,
   ApiKeyList,
   ApiKeyPage,
   CallOptions,
-  IdempotentCallOptions,
   CreateApiKeyInput,
   CreatedApiKey,
+  IdempotentCallOptions,
   ListApiKeysInput,
   RotateApiKeyInput,
   UpdateApiKeyInput,
 } from '../types.js';
 import { usageError } from '../usage-error.js';
 import { callOptions, checkInput, idPath } from './call.js';
-import type { TransportRequest } from '../transport.js';
 
 const KEYS_PATH = '/v1/secrets/api/keys';
 
