@@ -138,12 +138,12 @@ export function replayIdempotentResult(
     });
   }
   const { apiKey } = opened;
-  const record_: ApiKeyRecord = {
+  const apiKeyRecord: ApiKeyRecord = {
     ...(apiKey as unknown as ApiKeyRecord),
     expiresAt: date(apiKey.expiresAt),
     lastUsedAt: date(apiKey.lastUsedAt),
     createdAt: new Date(apiKey.createdAt as string),
     updatedAt: new Date(apiKey.updatedAt as string),
   };
-  return { key: opened.key, apiKey: record_, replayed: true };
+  return { key: opened.key, apiKey: apiKeyRecord, replayed: true };
 }
