@@ -1,6 +1,14 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ApiKeyError, ERROR_CODES, type ErrorCode, isApiKeyError, isErrorCode, toErrorResponse } from './errors.js';
+import {
+  ApiKeyError,
+  ERROR_CODES,
+  type ErrorCode,
+  isApiKeyError,
+  isErrorCode,
+  refusal,
+  toErrorResponse,
+} from './errors.js';
 
 // The documented error table (README.md) plus the API codes, so a change to ERROR_CODES
 // that breaks the wire contract fails here.
@@ -148,5 +156,19 @@ describe('toErrorResponse', () => {
     const response = toErrorResponse(new ApiKeyError('auth_unavailable', { cause: new Error('hunter2') }));
     expect(response.body).not.toContain('hunter2');
     expect(inspect(JSON.parse(response.body))).not.toContain('hunter2');
+  });
+});
+
+describe('refusal', () => {
+  it('is an ApiKeyError like any other, without stack frames, and leaves the stack limit as it was', () => {
+    const before = Error.stackTraceLimit;
+    const error = refusal('invalid_api_key');
+    expect(error).toBeInstanceOf(ApiKeyError);
+    expect(isApiKeyError(error)).toBe(true);
+    expect(error.toJSON()).toEqual(new ApiKeyError('invalid_api_key').toJSON());
+    expect(error.stack).toBe('ApiKeyError: Invalid API key');
+    expect(new ApiKeyError('invalid_api_key').stack?.split('\n').length).toBeGreaterThan(1);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(refusal('too_many_requests', { retryAfterSeconds: 7 }).retryAfterSeconds).toBe(7);
   });
 });

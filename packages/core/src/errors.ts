@@ -120,3 +120,24 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   const body: ErrorBody = { error: { code: error.code, message } };
   return { status: error.status, headers, body: JSON.stringify(body) };
 }
+
+/**
+ * A request's refusal: an expected outcome, not a fault, so it is built without a stack trace.
+ * Capturing one is most of what a `new Error` costs, and the cheapest request to send (garbage
+ * in the header) must not be the most expensive to answer. Faults (a store that throws) keep
+ * their stack and cause.
+ */
+export function refusal(code: ErrorCode, options?: ApiKeyErrorOptions): ApiKeyError {
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    // Frozen intrinsics: pay for the stack rather than fail.
+    return new ApiKeyError(code, options);
+  }
+  try {
+    return new ApiKeyError(code, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
