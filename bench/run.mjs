@@ -24,7 +24,15 @@ if (unknown.length > 0) {
 const smoke = values.smoke;
 const settings = smoke
   ? { smoke, rounds: 1, seconds: 1, ops: 2_000, revocations: 10, scaleSizes: [10, 10_000], pgRows: 10_000 }
-  : { smoke, rounds: 3, seconds: 5, ops: 100_000, revocations: 200, scaleSizes: [10, 10_000, 1_000_000], pgRows: 1_000_000 };
+  : {
+      smoke,
+      rounds: 3,
+      seconds: 5,
+      ops: 100_000,
+      revocations: 200,
+      scaleSizes: [10, 10_000, 1_000_000],
+      pgRows: 1_000_000,
+    };
 const log = (line) => console.log(line);
 
 const rows = [];
@@ -47,7 +55,10 @@ const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 const base = smoke ? 'smoke' : 'latest';
 const when = new Date().toISOString();
-writeFileSync(new URL(`${base}.json`, dir), `${JSON.stringify({ when, machine, settings, rows, failures }, null, 2)}\n`);
+writeFileSync(
+  new URL(`${base}.json`, dir),
+  `${JSON.stringify({ when, machine, settings, rows, failures }, null, 2)}\n`,
+);
 writeFileSync(
   new URL(`${base}.md`, dir),
   `# pnpm bench${smoke ? ' --smoke' : ''}, ${when}\n\n${machine}\n\n${toMarkdown(rows)}\n`,
