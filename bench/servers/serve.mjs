@@ -19,6 +19,8 @@ export function listening(port, { info = {}, handlers = {}, close = async () => 
     await close();
     process.exit(0);
   });
+  // The parent died (or stopped listening): never outlive it.
+  process.on('disconnect', () => process.exit(0));
   process.send({ type: 'listening', port, info });
 }
 
