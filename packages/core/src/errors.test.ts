@@ -171,4 +171,21 @@ describe('refusal', () => {
     expect(Error.stackTraceLimit).toBe(before);
     expect(refusal('too_many_requests', { retryAfterSeconds: 7 }).retryAfterSeconds).toBe(7);
   });
+
+  it('is one shared, frozen instance per code and message, so a flood of garbage allocates nothing', () => {
+    expect(refusal('invalid_api_key')).toBe(refusal('invalid_api_key'));
+    expect(Object.isFrozen(refusal('invalid_api_key'))).toBe(true);
+    const many = refusal('invalid_api_key', { message: 'More than one API key was sent' });
+    expect(many).toBe(refusal('invalid_api_key', { message: 'More than one API key was sent' }));
+    expect(many).not.toBe(refusal('invalid_api_key'));
+    expect(many.message).toBe('More than one API key was sent');
+    // A Retry-After or a cause belongs to one request: never shared.
+    expect(refusal('too_many_requests', { retryAfterSeconds: 7 })).not.toBe(
+      refusal('too_many_requests', { retryAfterSeconds: 7 }),
+    );
+    expect(() => {
+      (refusal('missing_api_key') as { message: string }).message = 'changed';
+    }).toThrow(TypeError);
+    expect(refusal('missing_api_key').message).toBe('Missing API key');
+  });
 });
