@@ -96,6 +96,27 @@ describe('the server when its store fails', () => {
     }
   });
 
+  it('logs the cause when the webhook receiver cannot look its endpoint up, and answers 503', async () => {
+    const logs = capture();
+    const storage = memoryStorage();
+    storage.webhooks.findEndpoint = async () => Promise.reject(connectionRefused());
+    const app = createApp({ storage, failureLimit: false, logger: { level: 'info', stream: logs.stream } });
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/t1/prod/whe_0123456789abcdef01234567',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"type":"invoice.paid"}',
+      });
+      expect(res.statusCode).toBe(503);
+      expect(errorCode(res)).toBe('auth_unavailable');
+      const failures = logs.entries().filter((e) => e.level === 50 && e.msg === 'key store unavailable');
+      expect(failures.map((line) => line.err?.code)).toEqual(['ECONNREFUSED']);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('documents /ready with its 503, and /health without one', async () => {
     const app = createApp({ storage: memoryStorage(), failureLimit: false });
     try {
