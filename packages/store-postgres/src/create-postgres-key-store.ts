@@ -358,10 +358,18 @@ class SqlKeyStore implements PostgresKeyStore {
     this.#lookupTimeoutMs = lookupTimeoutMs;
   }
 
-  /** A lookup authentication waits for: bounded in all by `lookupTimeoutMs`, its statement too. */
+  /**
+   * A lookup authentication waits for: bounded in all by `lookupTimeoutMs`. Its statement gets
+   * twice that, so that the bound in all always answers first, with its own message, and a
+   * statement that never gets an answer still frees its connection soon after.
+   */
   #lookUp<R>(what: string, text: string, params: unknown[]): Promise<{ rows: R[] }> {
     const ms = this.#lookupTimeoutMs;
-    return within(ms, what, this.#driver.query<R>(text, params, ms === null ? undefined : { timeoutMs: ms }));
+    return within(
+      ms,
+      what,
+      this.#driver.query<R>(text, params, ms === null ? undefined : { timeoutMs: Math.min(2 * ms, MAX_TIMER_MS) }),
+    );
   }
 
   get changesReliable(): boolean {
