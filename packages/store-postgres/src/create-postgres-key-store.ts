@@ -146,7 +146,10 @@ export interface PostgresKeyStore extends ManagedKeyStore, ManagedSessionStore, 
    * pushed to every instance (LISTEN/NOTIFY with a server).
    */
   watch(listener: (change: KeyChange) => void): () => void;
-  /** `false` while the LISTEN connection is lost; always `true` with PGlite. */
+  /**
+   * `false` while the LISTEN connection is lost or has not answered a heartbeat for two
+   * `heartbeatIntervalMs`; always `true` with PGlite.
+   */
   readonly changesReliable: boolean;
   /** Notes a use in memory; written in one batch per `usageFlushIntervalMs`. */
   recordUsage(id: string, at: Date): void;
