@@ -29,7 +29,38 @@ describe('loadConfig', () => {
       devKey: true,
       logLevel: 'info',
       trustProxy: false,
+      // Unset: the store's own defaults (docs/server.md says what they are).
+      storeTimeouts: {},
     });
+  });
+
+  it('reads the store timeouts in whole milliseconds, and refuses anything else naming the variable', () => {
+    const config = loadConfig(
+      {
+        KEYWARD_DB_CONNECT_TIMEOUT_MS: '2000',
+        KEYWARD_DB_QUERY_TIMEOUT_MS: '8000',
+        KEYWARD_LOOKUP_TIMEOUT_MS: '300',
+        KEYWARD_DB_HEARTBEAT_MS: '250',
+      },
+      { cwd: '/srv' },
+    );
+    expect(config.storeTimeouts).toEqual({
+      connectTimeoutMs: 2000,
+      queryTimeoutMs: 8000,
+      lookupTimeoutMs: 300,
+      heartbeatIntervalMs: 250,
+    });
+    expect(loadConfig({ KEYWARD_LOOKUP_TIMEOUT_MS: '' }, { cwd: '/srv' }).storeTimeouts).toEqual({});
+    for (const name of [
+      'KEYWARD_DB_CONNECT_TIMEOUT_MS',
+      'KEYWARD_DB_QUERY_TIMEOUT_MS',
+      'KEYWARD_LOOKUP_TIMEOUT_MS',
+      'KEYWARD_DB_HEARTBEAT_MS',
+    ]) {
+      for (const bad of ['0', '1.5', '-1', '500ms', '2147483648']) {
+        expect(() => loadConfig({ [name]: bad }, { cwd: '/srv' })).toThrow(new RegExp(`^${name}: `));
+      }
+    }
   });
 
   it('reads KEYWARD_TRUST_PROXY as a boolean, a hop count or a list of proxies, and refuses anything else', () => {

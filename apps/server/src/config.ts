@@ -23,6 +23,20 @@ export interface ServerConfig {
    * that the failure limit counts real clients behind a load balancer. Default `false`.
    */
   trustProxy: boolean | number | string;
+  /**
+   * The store's timeouts that were set (`KEYWARD_DB_CONNECT_TIMEOUT_MS`,
+   * `KEYWARD_DB_QUERY_TIMEOUT_MS`, `KEYWARD_LOOKUP_TIMEOUT_MS`, `KEYWARD_DB_HEARTBEAT_MS`);
+   * one left unset keeps `@keyward/store-postgres`'s default.
+   */
+  storeTimeouts: StoreTimeouts;
+}
+
+/** The `createPostgresKeyStore` timeouts the environment may set, in milliseconds. */
+interface StoreTimeouts {
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
+  lookupTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
 }
 
 /** A setting the server cannot start with. The message says which and why. */
@@ -39,6 +53,22 @@ const flag = z.preprocess(
   z
     .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
     .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+    .optional(),
+);
+
+// Whole milliseconds, as setTimeout takes them: 1 to 2^31 - 1.
+const milliseconds = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number of milliseconds')
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, 'must be a whole number of milliseconds')
+        .max(2 ** 31 - 1, 'must be at most 2147483647 milliseconds'),
+    )
     .optional(),
 );
 
@@ -76,6 +106,10 @@ const envSchema = z.object({
       .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
       .default(false),
   ),
+  KEYWARD_DB_CONNECT_TIMEOUT_MS: milliseconds,
+  KEYWARD_DB_QUERY_TIMEOUT_MS: milliseconds,
+  KEYWARD_LOOKUP_TIMEOUT_MS: milliseconds,
+  KEYWARD_DB_HEARTBEAT_MS: milliseconds,
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -135,7 +169,18 @@ export function loadConfig(
     devKey: !production && e.KEYWARD_DEV_KEY !== false,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.KEYWARD_TRUST_PROXY,
+    storeTimeouts: definedOnly({
+      connectTimeoutMs: e.KEYWARD_DB_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: e.KEYWARD_DB_QUERY_TIMEOUT_MS,
+      lookupTimeoutMs: e.KEYWARD_LOOKUP_TIMEOUT_MS,
+      heartbeatIntervalMs: e.KEYWARD_DB_HEARTBEAT_MS,
+    }),
   };
+}
+
+/** The fields that are set: the store applies its own default to one that is absent. */
+function definedOnly(timeouts: Record<keyof StoreTimeouts, number | undefined>): StoreTimeouts {
+  return Object.fromEntries(Object.entries(timeouts).filter(([, ms]) => ms !== undefined)) as StoreTimeouts;
 }
 
 function readKeyConfig(path: string, options: LoadConfigOptions): KeyConfig {

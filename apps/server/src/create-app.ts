@@ -16,6 +16,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import { logRefusalCause } from './log-store-failure.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { JSON_BODY_LIMIT } from './operation.js';
 import { operationRoutes } from './operation-routes.js';
@@ -208,10 +209,15 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   app.setNotFoundHandler((_request, reply) => sendApiKeyError(reply, new ApiKeyError('not_found')));
 
   const failureLimit = options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit };
-  app.register(apiKeyAuth, { store: chainKeyStores(staticStore, storage.keys), ...failureLimit });
+  // A store that cannot answer is refused 503 with no detail; the guards log why.
+  app.register(apiKeyAuth, {
+    store: chainKeyStores(staticStore, storage.keys),
+    ...failureLimit,
+    onError: logRefusalCause,
+  });
   // Portal routes (`auth: 'session'`) take a session token and nothing else; apiKeyAuth leaves
   // them to this guard, which counts its own failures per client address.
-  app.register(sessionAuth, { store: storage.sessions, ...failureLimit });
+  app.register(sessionAuth, { store: storage.sessions, ...failureLimit, onError: logRefusalCause });
 
   // Every route is an operation (src/routes/*.ts), so the document lists exactly what is served.
   const services = { storage, now, openApiDocument: buildOpenApiDocument(SERVER_OPERATIONS) };

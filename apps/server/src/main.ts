@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   let app: FastifyInstance | undefined;
   const store = await createPostgresKeyStore({
     ...(config.databaseUrl === null ? { dataDir: config.dataDir } : { connectionString: config.databaseUrl }),
+    ...config.storeTimeouts,
     onError: (err: unknown) => {
       if (app) app.log.error({ err }, 'key store error');
       else process.stderr.write(`keyward: key store error: ${String(err)}\n`);

@@ -1,6 +1,7 @@
 import { ApiKeyError } from '@keyward/core';
 import { getApiKey, getPortalSession, type KeywardRouteConfig, sendApiKeyError, webhookAuth } from '@keyward/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { logRefusalCause } from './log-store-failure.js';
 import type { Operation, OperationBody, OperationServices } from './operation.js';
 import { validate } from './validate.js';
 
@@ -114,8 +115,9 @@ export async function operationRoutes(app: FastifyInstance, options: OperationRo
               },
               services,
             ),
-          onError: (error, _request, reply) => {
+          onError: (error, request, reply) => {
             if (error.code === 'payload_too_large') return sendApiKeyError(reply, bodyTooLarge(body.limit));
+            logRefusalCause(error, request);
           },
         });
         scope.route(route);

@@ -106,6 +106,8 @@ interface OperationErrors {
   400?: string;
   404?: string;
   409?: string;
+  /** For an operation that reports on a store itself (`/ready`), rather than through a credential. */
+  503?: string;
 }
 
 /** What every handler may use besides its request: the app's storage, clock and document. */
