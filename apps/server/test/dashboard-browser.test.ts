@@ -1,21 +1,20 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEV_API_KEY, signWebhook } from '@keyward/core';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
+import { hasChromium, launchChromium, reportMissingChromium, watchProblems } from './dashboard-browser-support.js';
 import { memoryStorage } from './helpers.js';
 
 // The dashboard as an operator uses it, in a real Chromium: paste a key, create one with an
 // expiry, copy it, rotate, deactivate, reactivate, rename, page through 120 keys, revoke, manage
 // webhook endpoints and portal sessions, sign out; at a desktop's and at a phone's size. Each
 // state is saved as a screenshot under apps/server/test-artifacts/ (git-ignored), for people
-// to look at. Debian's chromium is what CI installs (apt-get install chromium).
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+// to look at.
 // The machine is small and shared: wait generously, never assert on timing.
 const STEP_MS = 30_000;
 const TEST_MS = 240_000;
@@ -23,18 +22,7 @@ const SHOTS = fileURLToPath(new URL('../test-artifacts/dashboard/', import.meta.
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
-// Without chromium: a failure in CI (which must install it), a visible skip elsewhere.
-if (!hasChromium) {
-  describe('dashboard in a browser (no chromium)', () => {
-    if (process.env.CI) {
-      it('needs Debian chromium at /usr/bin/chromium', () => {
-        expect.fail(`CI must install Debian's chromium (apt-get install chromium): ${CHROMIUM} is missing`);
-      });
-    } else {
-      it.skip('dashboard browser tests skipped: no /usr/bin/chromium (apt-get install chromium)', () => {});
-    }
-  });
-}
+reportMissingChromium();
 
 interface WireKey {
   id: string;
@@ -55,8 +43,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
   let base = '';
   // The server's clock runs this far ahead of the real one, to see a key's grace run out.
   let skewMs = 0;
-  // Uncaught script errors and console errors other than the browser's own note on a 4xx
-  // fetch (which the page handles): a CSP violation or a crash in app.js lands here.
+  // What went wrong in the page's script (see watchProblems).
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -69,20 +56,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      timeout: TEST_MS,
-    });
+    browser = await launchChromium(TEST_MS);
   }, TEST_MS);
 
   afterAll(async () => {
@@ -96,12 +70,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
     context.setDefaultTimeout(STEP_MS);
     page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-        problems.push(`console: ${msg.text()}`);
-      }
-    });
+    watchProblems(page, problems);
   }
 
   /** `fetch` against the server as an API client would, with this key. */
