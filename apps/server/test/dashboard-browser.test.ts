@@ -476,6 +476,12 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
       await page.keyboard.press('Escape');
       await dialog().waitFor({ state: 'hidden' });
       await expectFocus('Revoke phone');
+
+      // Done with the secret: it goes, and focus returns to the keys.
+      await page.getByRole('button', { name: 'Done, hide it' }).click();
+      await expectFocus('keys-title');
+      expect(await page.locator('#secret').isHidden()).toBe(true);
+      expect(await text('#secret-value')).toBe('');
       expect(problems).toEqual([]);
     },
     TEST_MS,
