@@ -71,6 +71,7 @@ function routeOf(operation: Operation, services: OperationServices): RouteOption
       reply.code(response.status);
       if ('contentType' in response) reply.type(response.contentType);
       if ('schema' in response && response.noStore) reply.header('cache-control', 'no-store');
+      if ('location' in response) return reply.header('location', response.location).send();
       if (response.status === 204) return reply.send();
       return result;
     },
