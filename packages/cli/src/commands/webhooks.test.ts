@@ -74,8 +74,8 @@ describe('keyward webhooks create', () => {
     expect(JSON.parse(out.join(''))).toEqual({
       id: 'whe_1',
       name: null,
-      toleranceSeconds: 300,
-      createdAt: ENDPOINT.created_at,
+      tolerance_seconds: 300,
+      created_at: ENDPOINT.created_at,
       secret: SECRET,
       url: URL_OF_1,
     });
@@ -107,7 +107,7 @@ describe('keyward webhooks list, delete, rotate-secret, deliveries', () => {
 
   it('deletes an endpoint', async () => {
     pool().intercept({ path: '/v1/webhooks/endpoints/whe_1', method: 'DELETE' }).reply(204, '');
-    expect(await run(['delete', 'whe_1'])).toBe(0);
+    expect(await run(['delete', 'whe_1'], { yes: true })).toBe(0);
     expect(out.join('')).toBe('deleted whe_1\n');
   });
 
@@ -193,7 +193,7 @@ describe('keyward webhooks list, delete, rotate-secret, deliveries', () => {
 
   it('refuses a secret given as an endpoint id, without sending or printing it', async () => {
     for (const action of ['delete', 'rotate-secret', 'deliveries']) {
-      await expect(run([action, SECRET])).rejects.toThrow(TypeError);
+      await expect(run([action, SECRET], action === 'delete' ? { yes: true } : {})).rejects.toThrow(TypeError);
     }
     expect(out.join('') + err.join('')).not.toContain(SECRET.slice(6));
   });

@@ -1,8 +1,9 @@
 import type { KeywardClient, WebhookDelivery, WebhookEndpoint } from '@keyward/client';
 import { signWebhook } from '@keyward/core';
 import { parseDuration } from '../duration.js';
-import { refuseOtherFlags, refuseSecretValue } from '../flags.js';
-import { type CliIo, nameTyped, printable, UsageError } from '../io.js';
+import { refuseOtherFlags, refuseSecretValue, shownId } from '../flags.js';
+import { type CliIo, confirm, nameTyped, printable, UsageError } from '../io.js';
+import { toJson } from '../output.js';
 import { type ServerOptions, withServerClient } from '../server-client.js';
 
 /**
@@ -24,6 +25,8 @@ export interface WebhooksOptions extends ServerOptions {
   secretEnv?: string;
   /** `sign`: the `webhook-id`. */
   id?: string;
+  /** `delete`: go ahead without asking (required when not run at a terminal). */
+  yes?: boolean;
 }
 
 const SERVER_FLAGS = ['baseUrl', 'environmentId', 'json'] as const;
@@ -73,8 +76,8 @@ export async function webhooksCommand(
   client?: KeywardClient,
 ): Promise<number> {
   const [action, ...rest] = args;
-  const print = (value: unknown, text: string) =>
-    io.stdout(`${options.json ? JSON.stringify(value, null, 2) : text}\n`);
+  // `--json`: the API's record as the server sent it (snake_case), whatever the client calls it.
+  const print = (value: unknown, text: string) => io.stdout(options.json ? toJson(value) : `${text}\n`);
   switch (action) {
     case 'create': {
       const command = 'keyward webhooks create';
@@ -108,8 +111,10 @@ export async function webhooksCommand(
     }
     case 'delete': {
       const command = 'keyward webhooks delete';
-      refuseOtherFlags(command, options, SERVER_FLAGS);
+      refuseOtherFlags(command, options, [...SERVER_FLAGS, 'yes']);
       const id = requireId(rest, command);
+      const question = `Delete webhook endpoint ${shownId(id)} and its deliveries? Its secret stops verifying at once.`;
+      if (!(await confirm(io, command, question, options.yes))) return 1;
       return withServerClient(io, options, client, async (api) => {
         await api.webhooks.deleteEndpoint(id);
         print({ id, deleted: true }, `deleted ${id}`);
