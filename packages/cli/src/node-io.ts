@@ -15,8 +15,9 @@ async function readAll(prompt: string): Promise<Buffer> {
 /** One line from the terminal with echo off (raw mode), so that a pasted key never shows. */
 function readHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(prompt);
+  // Echo off before the prompt: whatever is typed once the prompt shows is never echoed.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.setEncoding('utf8');
   stdin.resume();
   return new Promise((resolve) => {
