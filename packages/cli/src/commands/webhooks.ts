@@ -3,7 +3,7 @@ import { signWebhook } from '@keyward/core';
 import { parseDuration } from '../duration.js';
 import { refuseOtherFlags, refuseSecretValue, shownId } from '../flags.js';
 import { type CliIo, confirm, nameTyped, printable, UsageError } from '../io.js';
-import { toJson } from '../output.js';
+import { formatTable, formatTime, toJson } from '../output.js';
 import { type ServerOptions, withServerClient } from '../server-client.js';
 
 /**
@@ -56,8 +56,23 @@ function describeEndpoint(endpoint: WebhookEndpoint, url?: string): string {
   return `${endpoint.id}  ${endpoint.name === null ? '(no name)' : printable(endpoint.name)}  tolerance ${endpoint.toleranceSeconds}s  created ${endpoint.createdAt}${where}`;
 }
 
-function describeDelivery(delivery: WebhookDelivery): string {
-  return `${delivery.receivedAt}  ${delivery.webhookId}  ${delivery.eventType ?? '(no type)'}  ${delivery.size} bytes`;
+const ENDPOINT_HEADER = ['ID', 'NAME', 'TOLERANCE', 'CREATED', 'URL'];
+
+function endpointRow(endpoint: WebhookEndpoint, url: string): string[] {
+  const name = endpoint.name === null ? '(no name)' : printable(endpoint.name);
+  return [printable(endpoint.id), name, `${endpoint.toleranceSeconds}s`, formatTime(endpoint.createdAt), url];
+}
+
+const DELIVERY_HEADER = ['RECEIVED', 'WEBHOOK ID', 'EVENT', 'SIZE'];
+
+// The time to the millisecond: a delivery's age is checked against a tolerance in seconds.
+function deliveryRow(delivery: WebhookDelivery): string[] {
+  return [
+    printable(delivery.receivedAt),
+    printable(delivery.webhookId),
+    delivery.eventType === null ? '(no type)' : printable(delivery.eventType),
+    `${delivery.size} bytes`,
+  ];
 }
 
 /**
@@ -104,8 +119,14 @@ export async function webhooksCommand(
           ...endpoint,
           url: receivingUrl(api, tenantId, environmentId, endpoint.id),
         }));
-        const lines = listed.map((endpoint) => describeEndpoint(endpoint, endpoint.url));
-        print({ items: listed }, [...lines, `${items.length} endpoint${items.length === 1 ? '' : 's'}`].join('\n'));
+        const table =
+          listed.length === 0
+            ? 'No endpoints.'
+            : formatTable(
+                ENDPOINT_HEADER,
+                listed.map((endpoint) => endpointRow(endpoint, endpoint.url)),
+              );
+        print({ items: listed }, `${table}\n${items.length} endpoint${items.length === 1 ? '' : 's'}`);
         return 0;
       });
     }
@@ -151,8 +172,9 @@ export async function webhooksCommand(
       return withServerClient(io, options, client, async (api) => {
         const page = await api.webhooks.listDeliveries(id, input);
         const { total, offset } = page.pagination;
-        const lines = [...page.items.map(describeDelivery), `${page.items.length} of ${total} (from ${offset})`];
-        print(page, lines.join('\n'));
+        const table =
+          page.items.length === 0 ? 'No deliveries.' : formatTable(DELIVERY_HEADER, page.items.map(deliveryRow));
+        print(page, `${table}\n${page.items.length} of ${total} (from ${offset})`);
         return 0;
       });
     }
