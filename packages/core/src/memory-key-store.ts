@@ -56,6 +56,7 @@ export function createDevApiKeyRecord(now: Date = new Date(0)): StoredApiKey {
     scopes: ['*'],
     active: true,
     expiresAt: null,
+    successorId: null,
     lastUsedAt: null,
     createdAt: now,
     updatedAt: now,
@@ -119,6 +120,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
         scopes: [...entry.scopes],
         active: entry.active,
         expiresAt: entry.expiresAt,
+        successorId: null,
         lastUsedAt: null,
         createdAt: now,
         updatedAt: now,
@@ -188,16 +190,21 @@ export class MemoryKeyStore implements ManagedKeyStore {
     const old = this.#find(scope, id);
     if (!old) return null;
     const now = this.#now();
+    // From the check to the write without an await: rotations racing on this key run one after
+    // another, and each after the first sees the successor (or the key gone) and is refused.
     const plan = planRotation(old, gracePeriodSeconds, now);
-    const created = await this.create(plan.successor);
+    const { key, record } = prepareApiKey(plan.successor, now);
+    this.#insert(record);
     if (plan.oldKeyExpiresAt === null) {
-      await this.revoke(scope, id);
+      this.#byHash.delete(old.hash);
+      this.#hashById.delete(old.id);
     } else {
       old.expiresAt = plan.oldKeyExpiresAt;
+      old.successorId = record.id;
       old.updatedAt = now;
-      this.#changes.emit({ hash: old.hash });
     }
-    return created;
+    this.#changes.emit({ hash: old.hash });
+    return { key, apiKey: toApiKeyRecord(record) };
   }
 
   #insert(record: StoredApiKey): void {

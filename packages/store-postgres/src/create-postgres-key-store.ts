@@ -1,3 +1,4 @@
+import { ApiKeyError } from '@keyward/core';
 import {
   type ApiKeyRecord,
   type ApiKeyRecordPage,
@@ -55,7 +56,6 @@ import {
   DELETE_KEY,
   DELETE_SESSION,
   ENDPOINT_EXISTS,
-  EXPIRE_KEY,
   FIND_BY_HASH,
   FIND_SESSION_BY_HASH,
   GET_ENDPOINT,
@@ -72,6 +72,7 @@ import {
   RECORD_DELIVERY,
   RECORD_USAGE,
   SET_ENDPOINT_SECRETS,
+  SET_SUCCESSOR,
   UPDATE_KEY,
 } from './sql.js';
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
@@ -463,18 +464,24 @@ class SqlKeyStore implements PostgresKeyStore {
     if (typeof id !== 'string') return null;
     const now = this.#now();
     const result = await this.#driver.transaction(async (tx) => {
-      // Locked, so two rotations of one key cannot both succeed and leave two successors.
+      // Locked until the transaction ends: rotations of one key, from any instance, run one
+      // after another, and each after the first finds the successor (or the key gone).
       const { rows } = await tx.query<KeyRow>(GET_IN_SCOPE_FOR_UPDATE, [id, tenantId, environmentId]);
       if (!rows[0]) return null;
       const old = rowToStoredApiKey(rows[0]);
+      // Throws 409 conflict for an inactive, expired or already rotated key: nothing is written.
       const plan = planRotation(old, gracePeriodSeconds, now);
       const created = prepareApiKey(plan.successor, now);
-      await tx.query(INSERT_KEY, storedApiKeyToParams(created.record));
       if (plan.oldKeyExpiresAt === null) {
         await tx.query(DELETE_KEY, [old.id, tenantId, environmentId]);
       } else {
-        await tx.query(EXPIRE_KEY, [old.id, plan.oldKeyExpiresAt, now]);
+        const marked = await tx.query(SET_SUCCESSOR, [old.id, plan.oldKeyExpiresAt, now, created.record.id]);
+        // Under the lock this cannot happen; if it ever did, the rollback leaves no second successor.
+        if (marked.rows.length !== 1) {
+          throw new ApiKeyError('conflict', { message: 'API key cannot be rotated: another rotation of it won' });
+        }
       }
+      await tx.query(INSERT_KEY, storedApiKeyToParams(created.record));
       return { oldHash: old.hash, created };
     });
     if (result === null) return null;

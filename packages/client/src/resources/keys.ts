@@ -110,7 +110,10 @@ export class KeyManagement {
     })) as ApiKey;
   }
 
-  /** Renames, deactivates (`active: false`) or reactivates a key. */
+  /**
+   * Renames, deactivates (`active: false`) or reactivates a key. Reactivating needs every scope of
+   * the key and its user, as creating it would; else `insufficient_scope` (403).
+   */
   async update(id: string, input: UpdateApiKeyInput, options?: CallOptions): Promise<ApiKey> {
     const path = keyPath('keys.update', id);
     const { name, active } = checkInput('keys.update', input);
@@ -137,7 +140,12 @@ export class KeyManagement {
     });
   }
 
-  /** Issues a new key in place of this one; the old one works for `gracePeriodSeconds` more. Not retried. */
+  /**
+   * Issues a new key in place of this one; the old one works for `gracePeriodSeconds` more. Not
+   * retried. A key has one successor: rotating a key that is inactive, expired or already rotated
+   * is refused with `conflict` (409), and one of another user, or with a scope the calling key
+   * lacks, with `insufficient_scope` (403).
+   */
   async rotate(id: string, input: RotateApiKeyInput = {}, options?: CallOptions): Promise<CreatedApiKey> {
     const path = `${keyPath('keys.rotate', id)}/rotate`;
     const { gracePeriodSeconds } = checkInput('keys.rotate', input);
