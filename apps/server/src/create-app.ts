@@ -16,6 +16,8 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import { onClientError } from './client-error.js';
+import { loggerOptions } from './logging.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { JSON_BODY_LIMIT } from './operation.js';
 import { operationRoutes } from './operation-routes.js';
@@ -58,35 +60,9 @@ const CREATE_APP_OPTIONS = [
   'now',
 ] as const satisfies ReadonlyArray<keyof CreateAppOptions>;
 
-/**
- * Headers that carry a secret, or where a careless client may put one (a webhook sender pasting
- * its `whsec_` secret as the signature); pino replaces their values with `[Redacted]`.
- */
-const REDACTED_HEADERS = ['x-api-key', 'authorization', 'x-session-token', 'cookie', 'webhook-signature'] as const;
-
 // An incoming request id is echoed only if it is short and plain, so a caller cannot inject
 // log lines or oversized headers through it.
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
-function loggerOptions(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
-  if (logger === undefined || logger === false) return false;
-  const base = logger === true ? {} : (logger as Record<string, unknown>);
-  return {
-    ...base,
-    redact: { paths: REDACTED_HEADERS.map((name) => `req.headers["${name}"]`), censor: '[Redacted]' },
-    serializers: {
-      // Headers are logged (user agents, proxies help when debugging) with the secret ones
-      // redacted above; the body is never logged.
-      req: (req: { method: string; url: string; headers: Record<string, unknown>; ip?: string; id?: string }) => ({
-        method: req.method,
-        url: req.url,
-        remoteAddress: req.ip,
-        headers: { ...req.headers },
-      }),
-      ...((base.serializers as Record<string, unknown> | undefined) ?? {}),
-    },
-  } as FastifyServerOptions['logger'];
-}
 
 // `type/subtype` and parameters: what a Content-Type must look like before any parser is chosen.
 const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;.*)?$/;
@@ -169,6 +145,7 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
 
   const app = Fastify({
     logger: loggerOptions(options.logger),
+    clientErrorHandler: onClientError,
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
