@@ -29,7 +29,23 @@ describe('loadConfig', () => {
       devKey: true,
       logLevel: 'info',
       trustProxy: false,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      shutdownTimeoutMs: 10_000,
     });
+  });
+
+  it('reads the timeouts in milliseconds, and refuses zero, fractions, units and huge values', () => {
+    const config = loadConfig(
+      { KEYWARD_REQUEST_TIMEOUT_MS: '1000', KEYWARD_KEEP_ALIVE_TIMEOUT_MS: '5000', KEYWARD_SHUTDOWN_TIMEOUT_MS: '250' },
+      { cwd: '/srv' },
+    );
+    expect(config).toMatchObject({ requestTimeoutMs: 1000, keepAliveTimeoutMs: 5000, shutdownTimeoutMs: 250 });
+    for (const name of ['KEYWARD_REQUEST_TIMEOUT_MS', 'KEYWARD_KEEP_ALIVE_TIMEOUT_MS', 'KEYWARD_SHUTDOWN_TIMEOUT_MS']) {
+      for (const bad of ['0', '-1', '1.5', '30s', '3600001']) {
+        expect(() => loadConfig({ [name]: bad }, { cwd: '/srv' }), `${name}=${bad}`).toThrow(new RegExp(`^${name}: `));
+      }
+    }
   });
 
   it('reads KEYWARD_TRUST_PROXY as a boolean, a hop count or a list of proxies, and refuses anything else', () => {

@@ -23,6 +23,12 @@ export interface ServerConfig {
    * that the failure limit counts real clients behind a load balancer. Default `false`.
    */
   trustProxy: boolean | number | string;
+  /** The whole request, headers and body, must arrive within this; else 408 and closed. */
+  requestTimeoutMs: number;
+  /** How long an idle connection is kept open between requests. */
+  keepAliveTimeoutMs: number;
+  /** How long a SIGTERM waits for requests in flight before closing what is still open. */
+  shutdownTimeoutMs: number;
 }
 
 /** A setting the server cannot start with. The message says which and why. */
@@ -41,6 +47,19 @@ const flag = z.preprocess(
     .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
     .optional(),
 );
+
+// The longest a timeout may be: an hour is already far beyond any request this server serves.
+const MAX_TIMEOUT_MS = 3_600_000;
+const milliseconds = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,7}$/, 'must be a whole number of milliseconds')
+      .transform(Number)
+      .pipe(z.number().min(1, 'must be at least 1 ms').max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms`))
+      .default(fallback),
+  );
 
 const envSchema = z.object({
   PORT: z.preprocess(
@@ -76,6 +95,14 @@ const envSchema = z.object({
       .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
       .default(false),
   ),
+  // 30 s for a whole request: bodies here are at most 1 MiB, so only a client that is stalling on
+  // purpose (a slowloris) needs longer.
+  KEYWARD_REQUEST_TIMEOUT_MS: milliseconds(30_000),
+  // Fastify's default, longer than the 60 s idle timeout of common load balancers, so that the
+  // balancer, not the server, closes an idle connection (otherwise a request can race the close).
+  KEYWARD_KEEP_ALIVE_TIMEOUT_MS: milliseconds(72_000),
+  // Well under the 30 s an orchestrator usually waits after SIGTERM before it sends SIGKILL.
+  KEYWARD_SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -135,6 +162,9 @@ export function loadConfig(
     devKey: !production && e.KEYWARD_DEV_KEY !== false,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.KEYWARD_TRUST_PROXY,
+    requestTimeoutMs: e.KEYWARD_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEYWARD_KEEP_ALIVE_TIMEOUT_MS,
+    shutdownTimeoutMs: e.KEYWARD_SHUTDOWN_TIMEOUT_MS,
   };
 }
 
