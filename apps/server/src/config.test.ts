@@ -42,7 +42,7 @@ describe('loadConfig', () => {
     );
     expect(config).toMatchObject({ requestTimeoutMs: 1000, keepAliveTimeoutMs: 5000, shutdownTimeoutMs: 250 });
     for (const name of ['KEYWARD_REQUEST_TIMEOUT_MS', 'KEYWARD_KEEP_ALIVE_TIMEOUT_MS', 'KEYWARD_SHUTDOWN_TIMEOUT_MS']) {
-      for (const bad of ['0', '-1', '1.5', '30s', '3600001']) {
+      for (const bad of ['0', '-1', '1.5', '30s', '3600001', '99999999999']) {
         expect(() => loadConfig({ [name]: bad }, { cwd: '/srv' }), `${name}=${bad}`).toThrow(new RegExp(`^${name}: `));
       }
     }

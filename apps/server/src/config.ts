@@ -55,7 +55,7 @@ const milliseconds = (fallback: number) =>
     blankToUndefined,
     z
       .string()
-      .regex(/^\d{1,7}$/, 'must be a whole number of milliseconds')
+      .regex(/^\d{1,10}$/, 'must be a whole number of milliseconds')
       .transform(Number)
       .pipe(z.number().min(1, 'must be at least 1 ms').max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms`))
       .default(fallback),
