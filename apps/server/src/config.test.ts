@@ -31,6 +31,9 @@ describe('loadConfig', () => {
       trustProxy: false,
       // Unset: the store's own defaults (docs/server.md says what they are).
       storeTimeouts: {},
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      shutdownTimeoutMs: 10_000,
     });
   });
 
@@ -57,8 +60,21 @@ describe('loadConfig', () => {
       'KEYWARD_LOOKUP_TIMEOUT_MS',
       'KEYWARD_DB_HEARTBEAT_MS',
     ]) {
-      for (const bad of ['0', '1.5', '-1', '500ms', '2147483648']) {
+      for (const bad of ['0', '1.5', '-1', '500ms', '3600001', '2147483648']) {
         expect(() => loadConfig({ [name]: bad }, { cwd: '/srv' })).toThrow(new RegExp(`^${name}: `));
+      }
+    }
+  });
+
+  it('reads the timeouts in milliseconds, and refuses zero, fractions, units and huge values', () => {
+    const config = loadConfig(
+      { KEYWARD_REQUEST_TIMEOUT_MS: '1000', KEYWARD_KEEP_ALIVE_TIMEOUT_MS: '5000', KEYWARD_SHUTDOWN_TIMEOUT_MS: '250' },
+      { cwd: '/srv' },
+    );
+    expect(config).toMatchObject({ requestTimeoutMs: 1000, keepAliveTimeoutMs: 5000, shutdownTimeoutMs: 250 });
+    for (const name of ['KEYWARD_REQUEST_TIMEOUT_MS', 'KEYWARD_KEEP_ALIVE_TIMEOUT_MS', 'KEYWARD_SHUTDOWN_TIMEOUT_MS']) {
+      for (const bad of ['0', '-1', '1.5', '30s', '3600001', '99999999999']) {
+        expect(() => loadConfig({ [name]: bad }, { cwd: '/srv' }), `${name}=${bad}`).toThrow(new RegExp(`^${name}: `));
       }
     }
   });
