@@ -1,7 +1,12 @@
 // A package README's examples must work when pasted: each adapter's readme test runs them
-// through these two helpers, against the package's source and with stand-ins where an example
-// would reach outside the test (a `listen(3000)`).
-import { readFileSync } from 'node:fs';
+// through these helpers, against the package's source and with stand-ins where an example
+// would reach outside the test (a `listen(3000)`), and compiles them as a TypeScript user
+// pasting them into a `--strict` project would.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 /** A README's text and its ```` ```js ```` blocks. */
 export interface ReadmeExamples {
@@ -58,4 +63,49 @@ export async function runExample(code: string, modules: Record<string, object>):
     ...args: string[]
   ) => (modules: Record<string, object>) => Promise<void>;
   await new AsyncFunction('__modules', body)(modules);
+}
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+// What `tsc --init --strict` users have, for Node's ESM: nothing stricter, nothing looser.
+const STRICT_PROJECT = {
+  compilerOptions: {
+    strict: true,
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    types: ['node'],
+    skipLibCheck: true,
+    noEmit: true,
+  },
+  include: ['*.ts'],
+};
+
+/**
+ * Compiles every ```` ```js ```` and ```` ```ts ```` block of `readme` as its own TypeScript
+ * module under `tsc --strict`, as a user would paste it into a `.ts` file, and returns tsc's
+ * diagnostics (`''` when every block compiles). The blocks are written to a `.readme-examples`
+ * folder beside the README (git-ignored), or in the folder `options.from` names for a README
+ * whose examples run elsewhere, so that the package's own name resolves to its built `dist`
+ * types, as it does for users: build the package first.
+ *
+ * @example
+ * expect(await compileReadmeExamples(new URL('../README.md', import.meta.url))).toBe('');
+ */
+export async function compileReadmeExamples(readme: URL, options: { from?: URL } = {}): Promise<string> {
+  const text = readFileSync(readme, 'utf8');
+  const blocks = [...text.matchAll(/^```(?:js|ts)\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+  if (blocks.length === 0) return `${fileURLToPath(readme)} has no js or ts example`;
+  const dir = new URL('.readme-examples/', options.from ?? readme);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  writeFileSync(new URL('tsconfig.json', dir), JSON.stringify(STRICT_PROJECT));
+  // `export {}` keeps each block a module of its own, so top-level await and names stay local.
+  blocks.forEach((block, i) => {
+    writeFileSync(new URL(`example-${i + 1}.ts`, dir), `${block}\nexport {};\n`);
+  });
+  return promisify(execFile)(process.execPath, [tsc, '-p', fileURLToPath(new URL('tsconfig.json', dir))]).then(
+    () => '',
+    (err: { stdout?: string; message: string }) => err.stdout || err.message,
+  );
 }
