@@ -1,5 +1,6 @@
 // The changelog lines `changeset version` writes (.changeset/changelog.cjs): every change links
 // to its commit on GitHub, without asking GitHub anything.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
@@ -15,7 +16,7 @@ const changelog = createRequire(import.meta.url)('../../../.changeset/changelog.
     options: unknown,
   ): Promise<string>;
 };
-const config = (await import('../../../.changeset/config.json', { with: { type: 'json' } })).default as {
+const config = JSON.parse(readFileSync(new URL('../../../.changeset/config.json', import.meta.url), 'utf8')) as {
   changelog: [string, unknown];
 };
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
