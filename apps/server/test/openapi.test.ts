@@ -190,7 +190,7 @@ describe('GET /openapi.json', () => {
     );
   });
 
-  it('describes the ApiKey with every field of DESIGN.md section 4, all required', () => {
+  it('describes the ApiKey with every field the API sends, all required', () => {
     const apiKey = doc.components.schemas.ApiKey;
     const fields = [
       'id',
