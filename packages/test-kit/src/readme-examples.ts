@@ -68,43 +68,59 @@ export async function runExample(code: string, modules: Record<string, object>):
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 // What `tsc --init --strict` users have, for Node's ESM: nothing stricter, nothing looser.
-const STRICT_PROJECT = {
-  compilerOptions: {
-    strict: true,
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    types: ['node'],
-    skipLibCheck: true,
-    noEmit: true,
-  },
-  include: ['*.ts'],
+const STRICT_OPTIONS = {
+  strict: true,
+  target: 'ES2022',
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  types: ['node'],
+  skipLibCheck: true,
+  noEmit: true,
 };
 
+/** A README whose examples {@link compileReadmeExamples} compiles. */
+export interface ReadmeToCompile {
+  readme: URL;
+  /**
+   * The folder the examples are compiled in, where their imports resolve; by default the
+   * README's own, where the package's name resolves to its built types as it does for users.
+   */
+  from?: URL;
+}
+
 /**
- * Compiles every ```` ```js ```` and ```` ```ts ```` block of `readme` as its own TypeScript
+ * Compiles every ```` ```js ```` and ```` ```ts ```` block of each README as its own TypeScript
  * module under `tsc --strict`, as a user would paste it into a `.ts` file, and returns tsc's
- * diagnostics (`''` when every block compiles). The blocks are written to a `.readme-examples`
- * folder beside the README (git-ignored), or in the folder `options.from` names for a README
- * whose examples run elsewhere, so that the package's own name resolves to its built `dist`
- * types, as it does for users: build the package first.
+ * diagnostics (`''` when every block compiles), each naming `<folder>/.readme-examples/example-N.ts`.
+ * The blocks are written to a git-ignored `.readme-examples` folder in the README's folder (or
+ * `from`), and one tsc run checks them all, which costs far less than one run a README. Build
+ * the packages first: their names resolve to their `dist` types.
  *
  * @example
- * expect(await compileReadmeExamples(new URL('../README.md', import.meta.url))).toBe('');
+ * expect(await compileReadmeExamples([{ readme: new URL('../README.md', import.meta.url) }])).toBe('');
  */
-export async function compileReadmeExamples(readme: URL, options: { from?: URL } = {}): Promise<string> {
-  const text = readFileSync(readme, 'utf8');
-  const blocks = [...text.matchAll(/^```(?:js|ts)\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
-  if (blocks.length === 0) return `${fileURLToPath(readme)} has no js or ts example`;
-  const dir = new URL('.readme-examples/', options.from ?? readme);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir);
-  writeFileSync(new URL('tsconfig.json', dir), JSON.stringify(STRICT_PROJECT));
-  // `export {}` keeps each block a module of its own, so top-level await and names stay local.
-  blocks.forEach((block, i) => {
-    writeFileSync(new URL(`example-${i + 1}.ts`, dir), `${block}\nexport {};\n`);
-  });
-  return promisify(execFile)(process.execPath, [tsc, '-p', fileURLToPath(new URL('tsconfig.json', dir))]).then(
+export async function compileReadmeExamples(readmes: readonly ReadmeToCompile[]): Promise<string> {
+  const files: string[] = [];
+  for (const { readme, from } of readmes) {
+    const text = readFileSync(readme, 'utf8');
+    const blocks = [...text.matchAll(/^```(?:js|ts)\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+    if (blocks.length === 0) return `${fileURLToPath(readme)} has no js or ts example`;
+    const dir = new URL('.readme-examples/', from ?? readme);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    // `export {}` keeps each block a module of its own, so top-level await and names stay local.
+    blocks.forEach((block, i) => {
+      const file = new URL(`example-${i + 1}.ts`, dir);
+      writeFileSync(file, `${block}\nexport {};\n`);
+      files.push(fileURLToPath(file));
+    });
+  }
+  // The project sits with this package, where @types/node resolves for every README.
+  const project = new URL('../.readme-examples/', import.meta.url);
+  mkdirSync(project, { recursive: true });
+  const tsconfig = new URL('tsconfig.json', project);
+  writeFileSync(tsconfig, JSON.stringify({ compilerOptions: STRICT_OPTIONS, files }));
+  return promisify(execFile)(process.execPath, [tsc, '-p', fileURLToPath(tsconfig)]).then(
     () => '',
     (err: { stdout?: string; message: string }) => err.stdout || err.message,
   );

@@ -46,7 +46,6 @@ describe('readmeExamples', () => {
 
 describe('compileReadmeExamples', () => {
   it('compiles each js and ts block under --strict, and reports what does not compile', async () => {
-    // Inside the workspace, where @types/node resolves as it does for a package's README.
     const cache = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
     mkdirSync(cache, { recursive: true });
     const dir = mkdtempSync(join(cache, 'readme-'));
@@ -55,12 +54,12 @@ describe('compileReadmeExamples', () => {
       file,
       '# x\n\n```js\nconst n = [1].find((x) => x > 0);\nconsole.log(n + 1);\n```\n\n```ts\nconst ok: number = 1;\n```\n',
     );
-    const output = await compileReadmeExamples(pathToFileURL(file));
+    const output = await compileReadmeExamples([{ readme: pathToFileURL(file) }]);
     // `find` may return undefined: strict null checks refuse `n + 1` (TS18048) in block 1 only.
     expect(output).toMatch(/example-1\.ts\(2,13\): error TS18048/);
     expect(output).not.toMatch(/example-2\.ts/);
     writeFileSync(file, '# x\n\n```js\nconst n = [1].find((x) => x > 0);\nconsole.log((n ?? 0) + 1);\n```\n');
-    expect(await compileReadmeExamples(pathToFileURL(file))).toBe('');
+    expect(await compileReadmeExamples([{ readme: pathToFileURL(file) }])).toBe('');
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 });
