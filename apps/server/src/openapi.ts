@@ -23,15 +23,24 @@ function idOf(schema: z.ZodType, where: string): string {
 
 const ERROR_SCHEMA_ID = idOf(errorSchema, 'the error schema');
 
+// Every response, success or error, carries the id the request was logged under (the caller's
+// own X-Request-Id when it is safe to echo), so a caller can quote it in a support request.
+const REQUEST_ID_HEADER = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
+
 function errorResponse(description: string): JsonObject {
-  return { description, content: { 'application/json': { schema: ref(ERROR_SCHEMA_ID) } } };
+  return { description, headers: REQUEST_ID_HEADER, content: { 'application/json': { schema: ref(ERROR_SCHEMA_ID) } } };
 }
 
 const UNAVAILABLE = errorResponse('auth_unavailable: the store cannot answer');
+const TOO_MANY_BASE = errorResponse('too_many_requests: too many failed attempts from this address');
 const TOO_MANY = {
-  ...errorResponse('too_many_requests: too many failed attempts from this address'),
-  headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
+  ...TOO_MANY_BASE,
+  headers: {
+    ...(TOO_MANY_BASE.headers as JsonObject),
+    'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' },
+  },
 };
+const INTERNAL = errorResponse('internal_error: the server failed; the request id is in its log');
 
 /** The answers a credential adds to every operation that needs it. */
 function credentialErrors(operation: Operation): Record<string, JsonObject> {
@@ -101,6 +110,14 @@ function errorResponses(operation: Operation): Record<string, JsonObject> {
   for (const [status, description] of Object.entries(operation.errors ?? {})) {
     errors[status] = errorResponse(description);
   }
+  // An operation that takes nothing and needs no credential still answers in keyward's body
+  // when the request cannot reach it; OpenAPI tools expect some 4xx on every operation.
+  if (!Object.keys(errors).some((status) => status.startsWith('4'))) {
+    errors['4XX'] = errorResponse(
+      'Refused before any route runs: 400 validation_error for a URL that is not valid, 404 not_found for a path no route serves',
+    );
+  }
+  errors['500'] = INTERNAL;
   return errors;
 }
 
@@ -132,23 +149,28 @@ function successResponse(operation: Operation, responseIds: Set<string>): JsonOb
     responseIds.add(id);
     return {
       description: response.description,
-      ...(response.noStore
-        ? {
-            headers: {
+      headers: {
+        ...REQUEST_ID_HEADER,
+        ...(response.noStore
+          ? {
               'Cache-Control': {
                 description: 'The body holds a secret shown once: no cache may keep it.',
                 schema: { type: 'string', const: 'no-store' },
               },
-            },
-          }
-        : {}),
+            }
+          : {}),
+      },
       content: { 'application/json': { schema: ref(id) } },
     };
   }
   if ('contentType' in response) {
-    return { description: response.description, content: { [response.contentType]: { schema: { type: 'string' } } } };
+    return {
+      description: response.description,
+      headers: REQUEST_ID_HEADER,
+      content: { [response.contentType]: { schema: { type: 'string' } } },
+    };
   }
-  return { description: response.description };
+  return { description: response.description, headers: REQUEST_ID_HEADER };
 }
 
 function requestBody(operation: Operation, requestIds: Set<string>): JsonObject | undefined {
@@ -271,12 +293,28 @@ export function buildOpenApiDocument(operations: readonly Operation[]): OpenApiD
       version: '0.0.0',
       description:
         'Issues, lists and revokes API keys per tenant and environment, mints customer portal sessions and receives signed webhooks. Authenticate with X-API-Key; portal routes with X-Session-Token; the webhook receiver with a Standard Webhooks signature.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    servers: [
+      {
+        url: 'http://127.0.0.1:3000',
+        description:
+          'The reference server as `pnpm start` runs it; PORT and HOST move it, and a deployment has its own origin.',
+      },
+    ],
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: (Object.keys(OPERATION_TAGS) as OperationTag[])
       .filter((tag) => tags.has(tag))
       .map((name) => ({ name, description: OPERATION_TAGS[name] })),
     components: {
+      headers: {
+        RequestId: {
+          description:
+            "The request's id in the server's log: the caller's own X-Request-Id when it is 1 to 64 letters, digits, '.', '_', ':' or '-', else a new UUID.",
+          required: true,
+          schema: { type: 'string' },
+        },
+      },
       securitySchemes: {
         ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         SessionToken: {
