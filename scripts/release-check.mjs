@@ -1,6 +1,7 @@
 // Packs every published package the way `changeset publish` would (pnpm pack turns
 // `workspace:^` into real ranges) and lints the tarballs users would install: publint for the
-// package.json and files, attw for the types under every module resolution. Offline.
+// package.json and files, attw for the types under every module resolution, and the LICENSE the
+// MIT licence requires to travel with every copy. Offline.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +27,18 @@ for (const dir of dirs) {
     continue;
   }
   const file = path.join(out, tarball);
+  // npm packs a LICENSE beside package.json whatever `files` says (pnpm falls back to the
+  // workspace root's); the manifest says MIT, so the file must be the MIT licence.
+  const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n');
+  const license = listing.includes('package/LICENSE')
+    ? execFileSync('tar', ['-xzOf', file, 'package/LICENSE'], { encoding: 'utf8' })
+    : '';
+  if (manifest.license === 'MIT' && license.startsWith('MIT License\n')) {
+    console.log(`ok   LICENSE ${manifest.name}`);
+  } else {
+    console.log(`FAIL LICENSE ${manifest.name}: the tarball has no package/LICENSE with the MIT licence`);
+    failures.push(`${manifest.name}: LICENSE`);
+  }
   const checks = [
     ['publint', ['exec', 'publint', 'run', '--strict', file]],
     ['attw', ['exec', 'attw', '--no-emoji', '--no-color', '--profile', 'node16', file]],

@@ -29,7 +29,54 @@ describe('loadConfig', () => {
       devKey: true,
       logLevel: 'info',
       trustProxy: false,
+      // Unset: the store's own defaults (docs/server.md says what they are).
+      storeTimeouts: {},
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      shutdownTimeoutMs: 10_000,
     });
+  });
+
+  it('reads the store timeouts in whole milliseconds, and refuses anything else naming the variable', () => {
+    const config = loadConfig(
+      {
+        KEYWARD_DB_CONNECT_TIMEOUT_MS: '2000',
+        KEYWARD_DB_QUERY_TIMEOUT_MS: '8000',
+        KEYWARD_LOOKUP_TIMEOUT_MS: '300',
+        KEYWARD_DB_HEARTBEAT_MS: '250',
+      },
+      { cwd: '/srv' },
+    );
+    expect(config.storeTimeouts).toEqual({
+      connectTimeoutMs: 2000,
+      queryTimeoutMs: 8000,
+      lookupTimeoutMs: 300,
+      heartbeatIntervalMs: 250,
+    });
+    expect(loadConfig({ KEYWARD_LOOKUP_TIMEOUT_MS: '' }, { cwd: '/srv' }).storeTimeouts).toEqual({});
+    for (const name of [
+      'KEYWARD_DB_CONNECT_TIMEOUT_MS',
+      'KEYWARD_DB_QUERY_TIMEOUT_MS',
+      'KEYWARD_LOOKUP_TIMEOUT_MS',
+      'KEYWARD_DB_HEARTBEAT_MS',
+    ]) {
+      for (const bad of ['0', '1.5', '-1', '500ms', '3600001', '2147483648']) {
+        expect(() => loadConfig({ [name]: bad }, { cwd: '/srv' })).toThrow(new RegExp(`^${name}: `));
+      }
+    }
+  });
+
+  it('reads the timeouts in milliseconds, and refuses zero, fractions, units and huge values', () => {
+    const config = loadConfig(
+      { KEYWARD_REQUEST_TIMEOUT_MS: '1000', KEYWARD_KEEP_ALIVE_TIMEOUT_MS: '5000', KEYWARD_SHUTDOWN_TIMEOUT_MS: '250' },
+      { cwd: '/srv' },
+    );
+    expect(config).toMatchObject({ requestTimeoutMs: 1000, keepAliveTimeoutMs: 5000, shutdownTimeoutMs: 250 });
+    for (const name of ['KEYWARD_REQUEST_TIMEOUT_MS', 'KEYWARD_KEEP_ALIVE_TIMEOUT_MS', 'KEYWARD_SHUTDOWN_TIMEOUT_MS']) {
+      for (const bad of ['0', '-1', '1.5', '30s', '3600001', '99999999999']) {
+        expect(() => loadConfig({ [name]: bad }, { cwd: '/srv' }), `${name}=${bad}`).toThrow(new RegExp(`^${name}: `));
+      }
+    }
   });
 
   it('reads KEYWARD_TRUST_PROXY as a boolean, a hop count or a list of proxies, and refuses anything else', () => {

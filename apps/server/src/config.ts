@@ -23,6 +23,26 @@ export interface ServerConfig {
    * that the failure limit counts real clients behind a load balancer. Default `false`.
    */
   trustProxy: boolean | number | string;
+  /**
+   * The store's timeouts that were set (`KEYWARD_DB_CONNECT_TIMEOUT_MS`,
+   * `KEYWARD_DB_QUERY_TIMEOUT_MS`, `KEYWARD_LOOKUP_TIMEOUT_MS`, `KEYWARD_DB_HEARTBEAT_MS`);
+   * one left unset keeps `@keyward/store-postgres`'s default.
+   */
+  storeTimeouts: StoreTimeouts;
+  /** The whole request, headers and body, must arrive within this; else 408 and closed. */
+  requestTimeoutMs: number;
+  /** How long an idle connection is kept open between requests. */
+  keepAliveTimeoutMs: number;
+  /** How long a SIGTERM waits for requests in flight before closing what is still open. */
+  shutdownTimeoutMs: number;
+}
+
+/** The `createPostgresKeyStore` timeouts the environment may set, in milliseconds. */
+interface StoreTimeouts {
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
+  lookupTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
 }
 
 /** A setting the server cannot start with. The message says which and why. */
@@ -41,6 +61,17 @@ const flag = z.preprocess(
     .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
     .optional(),
 );
+
+// Whole milliseconds, 1 ms to an hour: an hour is already far beyond any request this server
+// serves or any wait on its database. Without a fallback, unset stays unset (the store's default).
+const MAX_TIMEOUT_MS = 3_600_000;
+const wholeMilliseconds = z
+  .string()
+  .regex(/^\d{1,10}$/, 'must be a whole number of milliseconds')
+  .transform(Number)
+  .pipe(z.number().min(1, 'must be at least 1 ms').max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms`));
+const milliseconds = (fallback: number) => z.preprocess(blankToUndefined, wholeMilliseconds.default(fallback));
+const optionalMilliseconds = () => z.preprocess(blankToUndefined, wholeMilliseconds.optional());
 
 const envSchema = z.object({
   PORT: z.preprocess(
@@ -76,6 +107,18 @@ const envSchema = z.object({
       .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
       .default(false),
   ),
+  KEYWARD_DB_CONNECT_TIMEOUT_MS: optionalMilliseconds(),
+  KEYWARD_DB_QUERY_TIMEOUT_MS: optionalMilliseconds(),
+  KEYWARD_LOOKUP_TIMEOUT_MS: optionalMilliseconds(),
+  KEYWARD_DB_HEARTBEAT_MS: optionalMilliseconds(),
+  // 30 s for a whole request: bodies here are at most 1 MiB, so only a client that is stalling on
+  // purpose (a slowloris) needs longer.
+  KEYWARD_REQUEST_TIMEOUT_MS: milliseconds(30_000),
+  // Fastify's default, longer than the 60 s idle timeout of common load balancers, so that the
+  // balancer, not the server, closes an idle connection (otherwise a request can race the close).
+  KEYWARD_KEEP_ALIVE_TIMEOUT_MS: milliseconds(72_000),
+  // Well under the 30 s an orchestrator usually waits after SIGTERM before it sends SIGKILL.
+  KEYWARD_SHUTDOWN_TIMEOUT_MS: milliseconds(10_000),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -135,7 +178,21 @@ export function loadConfig(
     devKey: !production && e.KEYWARD_DEV_KEY !== false,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.KEYWARD_TRUST_PROXY,
+    storeTimeouts: definedOnly({
+      connectTimeoutMs: e.KEYWARD_DB_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: e.KEYWARD_DB_QUERY_TIMEOUT_MS,
+      lookupTimeoutMs: e.KEYWARD_LOOKUP_TIMEOUT_MS,
+      heartbeatIntervalMs: e.KEYWARD_DB_HEARTBEAT_MS,
+    }),
+    requestTimeoutMs: e.KEYWARD_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEYWARD_KEEP_ALIVE_TIMEOUT_MS,
+    shutdownTimeoutMs: e.KEYWARD_SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+/** The fields that are set: the store applies its own default to one that is absent. */
+function definedOnly(timeouts: Record<keyof StoreTimeouts, number | undefined>): StoreTimeouts {
+  return Object.fromEntries(Object.entries(timeouts).filter(([, ms]) => ms !== undefined)) as StoreTimeouts;
 }
 
 function readKeyConfig(path: string, options: LoadConfigOptions): KeyConfig {

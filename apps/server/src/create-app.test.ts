@@ -277,6 +277,19 @@ describe('createApp', () => {
     }
   });
 
+  it('refuses a request or keep-alive timeout that is not a whole number of milliseconds', () => {
+    for (const option of ['requestTimeout', 'keepAliveTimeout']) {
+      for (const bad of [0, -1, 1.5, Number.NaN, '30000', 2 ** 31]) {
+        expect(() => createApp({ storage: memoryStorage(), [option]: bad }), `${option}: ${String(bad)}`).toThrow(
+          `@keyward/server: createApp: options.${option} must be a whole number of milliseconds from 1 to 2147483647`,
+        );
+      }
+    }
+    const app = createApp({ storage: memoryStorage(), requestTimeout: 1000, keepAliveTimeout: 2000 });
+    expect(app.initialConfig).toMatchObject({ requestTimeout: 1000, keepAliveTimeout: 2000 });
+    return app.close();
+  });
+
   it('refuses unknown options and unknown storage, naming what was meant', () => {
     const storage = memoryStorage();
     const { keys } = storage;

@@ -16,6 +16,9 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import { onClientError } from './client-error.js';
+import { logRefusalCause } from './log-store-failure.js';
+import { loggerOptions } from './logging.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { JSON_BODY_LIMIT } from './operation.js';
 import { operationRoutes } from './operation-routes.js';
@@ -44,6 +47,13 @@ export interface CreateAppOptions {
   failureLimit?: ApiKeyGuardOptions['failureLimit'];
   /** Fastify's `trustProxy`, so the failure limit counts the real client behind a load balancer. */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /**
+   * Milliseconds within which a request, headers and body, must arrive; a slower one is answered
+   * 408 and its connection closed. Default 30 000.
+   */
+  requestTimeout?: number;
+  /** Milliseconds an idle connection is kept open between requests. Default 72 000. */
+  keepAliveTimeout?: number;
   /** The clock, for tests (checks that `expires_at` is in the future). */
   now?: () => Date;
 }
@@ -55,46 +65,32 @@ const CREATE_APP_OPTIONS = [
   'logger',
   'failureLimit',
   'trustProxy',
+  'requestTimeout',
+  'keepAliveTimeout',
   'now',
 ] as const satisfies ReadonlyArray<keyof CreateAppOptions>;
 
-/**
- * Headers that carry a secret, or where a careless client may put one (a webhook sender pasting
- * its `whsec_` secret as the signature); pino replaces their values with `[Redacted]`.
- */
-// An Idempotency-Key opens the stored answer of a create, which holds the new key: a secret too.
-const REDACTED_HEADERS = [
-  'x-api-key',
-  'authorization',
-  'x-session-token',
-  'cookie',
-  'webhook-signature',
-  'idempotency-key',
-] as const;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+// Fastify's own default: longer than the 60 s idle timeout of common load balancers, so that the
+// balancer closes an idle connection first and never sends a request into one being closed.
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+// The longest timer Node keeps (2^31 - 1 ms); a longer one fires at once.
+const MAX_TIMER_MS = 2_147_483_647;
+// How often Node looks for requests past their timeout. Its default, 30 s, would let a request
+// run up to 30 s past requestTimeout; one pass a second over the open connections is cheap.
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+function checkMilliseconds(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+    throw new TypeError(`${CALLER}: options.${name} must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`);
+  }
+  return value;
+}
 
 // An incoming request id is echoed only if it is short and plain, so a caller cannot inject
 // log lines or oversized headers through it.
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
-function loggerOptions(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
-  if (logger === undefined || logger === false) return false;
-  const base = logger === true ? {} : (logger as Record<string, unknown>);
-  return {
-    ...base,
-    redact: { paths: REDACTED_HEADERS.map((name) => `req.headers["${name}"]`), censor: '[Redacted]' },
-    serializers: {
-      // Headers are logged (user agents, proxies help when debugging) with the secret ones
-      // redacted above; the body is never logged.
-      req: (req: { method: string; url: string; headers: Record<string, unknown>; ip?: string; id?: string }) => ({
-        method: req.method,
-        url: req.url,
-        remoteAddress: req.ip,
-        headers: { ...req.headers },
-      }),
-      ...((base.serializers as Record<string, unknown> | undefined) ?? {}),
-    },
-  } as FastifyServerOptions['logger'];
-}
 
 // `type/subtype` and parameters: what a Content-Type must look like before any parser is chosen.
 const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(;.*)?$/;
@@ -173,10 +169,26 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   if (devKey && !isDevKeyAllowed()) {
     throw new Error(`${CALLER}: the development key cannot be enabled when NODE_ENV is production`);
   }
+  const requestTimeout = checkMilliseconds('requestTimeout', options.requestTimeout, DEFAULT_REQUEST_TIMEOUT_MS);
+  const keepAliveTimeout = checkMilliseconds(
+    'keepAliveTimeout',
+    options.keepAliveTimeout,
+    DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  );
   const staticStore = MemoryKeyStore.fromConfig(options.staticKeys ?? { keys: [] }, { devKey });
 
   const app = Fastify({
     logger: loggerOptions(options.logger),
+    clientErrorHandler: onClientError,
+    // Without a request timeout a client that trickles its headers or body holds its connection
+    // for ever (Fastify's default is none). Headers count against the same budget.
+    requestTimeout,
+    keepAliveTimeout,
+    http: {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, requestTimeout),
+    },
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -205,6 +217,10 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Answered before its body was read (a 401 in onRequest, a 413 on Content-Length): Node would
+    // keep reading, and discarding, whatever body the client keeps sending, holding the connection
+    // as long as it likes. Closing after the answer ends that.
+    if (request.raw.complete === false) reply.header('connection', 'close');
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -216,10 +232,15 @@ export function createApp(options: CreateAppOptions): FastifyInstance {
   app.setNotFoundHandler((_request, reply) => sendApiKeyError(reply, new ApiKeyError('not_found')));
 
   const failureLimit = options.failureLimit === undefined ? {} : { failureLimit: options.failureLimit };
-  app.register(apiKeyAuth, { store: chainKeyStores(staticStore, storage.keys), ...failureLimit });
+  // A store that cannot answer is refused 503 with no detail; the guards log why.
+  app.register(apiKeyAuth, {
+    store: chainKeyStores(staticStore, storage.keys),
+    ...failureLimit,
+    onError: logRefusalCause,
+  });
   // Portal routes (`auth: 'session'`) take a session token and nothing else; apiKeyAuth leaves
   // them to this guard, which counts its own failures per client address.
-  app.register(sessionAuth, { store: storage.sessions, ...failureLimit });
+  app.register(sessionAuth, { store: storage.sessions, ...failureLimit, onError: logRefusalCause });
 
   // Every route is an operation (src/routes/*.ts), so the document lists exactly what is served.
   const services = { storage, now, openApiDocument: buildOpenApiDocument(SERVER_OPERATIONS) };

@@ -6,6 +6,9 @@ import { createApp } from './create-app.js';
 // The reference server's entry point: environment → storage → app → listen, and a graceful stop
 // on SIGTERM/SIGINT. Everything testable lives in createApp and loadConfig.
 
+// How long closing the store may take after the grace, before the process exits regardless.
+const SHUTDOWN_MARGIN_MS = 5_000;
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
   let app: FastifyInstance | undefined;
   const store = await createPostgresKeyStore({
     ...(config.databaseUrl === null ? { dataDir: config.dataDir } : { connectionString: config.databaseUrl }),
+    ...config.storeTimeouts,
     onError: (err: unknown) => {
       if (app) app.log.error({ err }, 'key store error');
       else process.stderr.write(`keyward: key store error: ${String(err)}\n`);
@@ -34,6 +38,8 @@ async function main(): Promise<void> {
     staticKeys: config.staticKeys ?? undefined,
     devKey: config.devKey,
     logger: { level: config.logLevel },
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
     // A hop count trusts that many proxies in front, as proxy-addr counts them.
     trustProxy:
       typeof config.trustProxy === 'number'
@@ -48,10 +54,25 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const graceMs = config.shutdownTimeoutMs;
+    app.log.info({ signal, graceMs }, 'shutting down: finishing in-flight requests');
+    // A request that never finishes (a body trickling in, headers that never end) must not hold
+    // the process: after the grace, whatever is still open is closed, and app.close() returns.
+    const cut = setTimeout(() => {
+      app.log.warn({ graceMs }, 'shutdown grace over: closing the connections still open');
+      app.server.closeAllConnections();
+    }, graceMs);
+    // Last resort, should closing the store hang too: the process ends all the same.
+    const deadline = setTimeout(() => {
+      app.log.error('shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, graceMs + SHUTDOWN_MARGIN_MS);
+    cut.unref();
+    deadline.unref();
     try {
       // Stops accepting connections and waits for the requests in flight.
       await app.close();
+      clearTimeout(cut);
       await store.close();
       process.exit(0);
     } catch (err) {

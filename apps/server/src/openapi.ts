@@ -24,15 +24,24 @@ function idOf(schema: z.ZodType, where: string): string {
 
 const ERROR_SCHEMA_ID = idOf(errorSchema, 'the error schema');
 
+// Every response, success or error, carries the id the request was logged under (the caller's
+// own X-Request-Id when it is safe to echo), so a caller can quote it in a support request.
+const REQUEST_ID_HEADER = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
+
 function errorResponse(description: string): JsonObject {
-  return { description, content: { 'application/json': { schema: ref(ERROR_SCHEMA_ID) } } };
+  return { description, headers: REQUEST_ID_HEADER, content: { 'application/json': { schema: ref(ERROR_SCHEMA_ID) } } };
 }
 
 const UNAVAILABLE = errorResponse('auth_unavailable: the store cannot answer');
+const TOO_MANY_BASE = errorResponse('too_many_requests: too many failed attempts from this address');
 const TOO_MANY = {
-  ...errorResponse('too_many_requests: too many failed attempts from this address'),
-  headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
+  ...TOO_MANY_BASE,
+  headers: {
+    ...(TOO_MANY_BASE.headers as JsonObject),
+    'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' },
+  },
 };
+const INTERNAL = errorResponse('internal_error: the server failed; the request id is in its log');
 
 /** The answers a credential adds to every operation that needs it. */
 function credentialErrors(operation: Operation): Record<string, JsonObject> {
@@ -99,13 +108,26 @@ function errorResponses(operation: Operation): Record<string, JsonObject> {
     const limit = 'raw' in body ? body.limit : JSON_BODY_LIMIT;
     errors['413'] = errorResponse(`payload_too_large: the body is larger than ${limit} bytes`);
   }
+  const descriptions: Record<string, string[]> = {};
   if (operation.idempotencyKey) {
-    errors['409'] = errorResponse('conflict: a request with this Idempotency-Key is still in progress; retry it');
-    errors['422'] = errorResponse('idempotency_key_reused: this Idempotency-Key was used with a different request');
+    descriptions['409'] = ['conflict: a request with this Idempotency-Key is still in progress; retry it'];
+    descriptions['422'] = ['idempotency_key_reused: this Idempotency-Key was used with a different request'];
   }
+  // An operation's own answer with the same status joins the one its Idempotency-Key adds.
   for (const [status, description] of Object.entries(operation.errors ?? {})) {
-    errors[status] = errorResponse(description);
+    descriptions[status] = [description, ...(descriptions[status] ?? [])];
   }
+  for (const [status, list] of Object.entries(descriptions)) {
+    errors[status] = errorResponse(list.join('; or '));
+  }
+  // An operation that takes nothing and needs no credential still answers in keyward's body
+  // when the request cannot reach it; OpenAPI tools expect some 4xx on every operation.
+  if (!Object.keys(errors).some((status) => status.startsWith('4'))) {
+    errors['4XX'] = errorResponse(
+      'Refused before any route runs: 400 validation_error for a URL that is not valid, 404 not_found for a path no route serves',
+    );
+  }
+  errors['500'] = INTERNAL;
   return errors;
 }
 
@@ -150,14 +172,18 @@ function successResponse(operation: Operation, responseIds: Set<string>): JsonOb
     }
     return {
       description: response.description,
-      ...(Object.keys(headers).length === 0 ? {} : { headers }),
+      headers: { ...REQUEST_ID_HEADER, ...headers },
       content: { 'application/json': { schema: ref(id) } },
     };
   }
   if ('contentType' in response) {
-    return { description: response.description, content: { [response.contentType]: { schema: { type: 'string' } } } };
+    return {
+      description: response.description,
+      headers: REQUEST_ID_HEADER,
+      content: { [response.contentType]: { schema: { type: 'string' } } },
+    };
   }
-  return { description: response.description };
+  return { description: response.description, headers: REQUEST_ID_HEADER };
 }
 
 function requestBody(operation: Operation, requestIds: Set<string>): JsonObject | undefined {
@@ -281,12 +307,28 @@ export function buildOpenApiDocument(operations: readonly Operation[]): OpenApiD
       version: '0.0.0',
       description:
         'Issues, lists and revokes API keys per tenant and environment, mints customer portal sessions and receives signed webhooks. Authenticate with X-API-Key; portal routes with X-Session-Token; the webhook receiver with a Standard Webhooks signature.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    servers: [
+      {
+        url: 'http://127.0.0.1:3000',
+        description:
+          'The reference server as `pnpm start` runs it; PORT and HOST move it, and a deployment has its own origin.',
+      },
+    ],
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: (Object.keys(OPERATION_TAGS) as OperationTag[])
       .filter((tag) => tags.has(tag))
       .map((name) => ({ name, description: OPERATION_TAGS[name] })),
     components: {
+      headers: {
+        RequestId: {
+          description:
+            "The request's id in the server's log: the caller's own X-Request-Id when it is 1 to 64 letters, digits, '.', '_', ':' or '-', else a new UUID.",
+          required: true,
+          schema: { type: 'string' },
+        },
+      },
       securitySchemes: {
         ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         SessionToken: {

@@ -3,6 +3,7 @@ import { isIdempotencyKey } from '@keyward/core/adapter';
 import { IDEMPOTENCY_KEY_RULE } from '@keyward/core/store';
 import { getApiKey, getPortalSession, type KeywardRouteConfig, sendApiKeyError, webhookAuth } from '@keyward/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { logRefusalCause } from './log-store-failure.js';
 import { IDEMPOTENCY_KEY_HEADER, type Operation, type OperationBody, type OperationServices } from './operation.js';
 import { validate } from './validate.js';
 
@@ -87,6 +88,7 @@ function routeOf(operation: Operation, services: OperationServices): RouteOption
       reply.code(response.status);
       if ('contentType' in response) reply.type(response.contentType);
       if ('schema' in response && response.noStore) reply.header('cache-control', 'no-store');
+      if ('location' in response) return reply.header('location', response.location).send();
       if (response.status === 204) return reply.send();
       return result;
     },
@@ -131,8 +133,9 @@ export async function operationRoutes(app: FastifyInstance, options: OperationRo
               },
               services,
             ),
-          onError: (error, _request, reply) => {
+          onError: (error, request, reply) => {
             if (error.code === 'payload_too_large') return sendApiKeyError(reply, bodyTooLarge(body.limit));
+            logRefusalCause(error, request);
           },
         });
         scope.route(route);

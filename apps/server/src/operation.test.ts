@@ -57,6 +57,15 @@ describe('defineOperation', () => {
         "getThing: auth: 'signature' needs secrets, a function",
       ],
       [{ secrets }, "getThing: secrets need auth: 'signature'"],
+      // A redirect goes to a path of this server, never to another origin.
+      [
+        { response: { status: 302, description: 'Elsewhere', location: '//evil.example/dashboard' } },
+        'getThing: response.location must be a path on this server, like /dashboard',
+      ],
+      [
+        { response: { status: 302, description: 'Elsewhere', location: 'https://evil.example/' } },
+        'getThing: response.location must be a path on this server, like /dashboard',
+      ],
       [{ auth: 'none', secrets }, "getThing: secrets need auth: 'signature'"],
       [{ auth: 'signature', method: 'POST', secrets }, "getThing: auth: 'signature' needs a raw body"],
       [

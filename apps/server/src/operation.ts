@@ -92,8 +92,18 @@ interface TextResponse {
   contentType: string;
 }
 
+/**
+ * A redirect to `location` on this server, with no body (`/` to the dashboard): the handler
+ * returns nothing.
+ */
+interface RedirectResponse {
+  status: 302;
+  description: string;
+  location: string;
+}
+
 /** The one success response of an operation. */
-export type OperationResponse = JsonResponse | EmptyResponse | TextResponse;
+export type OperationResponse = JsonResponse | EmptyResponse | TextResponse | RedirectResponse;
 
 /**
  * Error statuses the handler itself may answer, each with what it means there (for a
@@ -106,6 +116,8 @@ interface OperationErrors {
   400?: string;
   404?: string;
   409?: string;
+  /** For an operation that reports on a store itself (`/ready`), rather than through a credential. */
+  503?: string;
 }
 
 /**
@@ -294,6 +306,10 @@ function assertValidDefinition(definition: Operation): void {
       fail('body.limit must be a positive whole number of bytes');
   } else if (body !== undefined && schemaIdOf(body.schema) === undefined) {
     fail('body.schema needs .meta({ id }), its name in the OpenAPI document');
+  }
+  // Only to a path of this server: a redirect elsewhere would be an open door to phishing.
+  if ('location' in response && !/^\/(?!\/)/.test(response.location)) {
+    fail('response.location must be a path on this server, like /dashboard');
   }
   if ('schema' in response && schemaIdOf(response.schema) === undefined) {
     fail('response.schema needs .meta({ id }), its name in the OpenAPI document');

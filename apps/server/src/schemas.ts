@@ -1,3 +1,4 @@
+import { ERROR_CODES, type ErrorCode } from '@keyward/core';
 import { decodeKeyListCursor, FIELD_RULES, SESSION_TTL, WEBHOOK_RULES } from '@keyward/core/store';
 import { z } from 'zod';
 
@@ -341,7 +342,10 @@ export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'He
 export const errorSchema = z
   .object({
     error: z.object({
-      code: z.string().meta({ description: 'One of the documented codes, e.g. invalid_api_key.' }),
+      // Core's closed table, so a code added there is documented here, and clients can switch on it.
+      code: z
+        .enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]])
+        .meta({ description: 'What went wrong, for programs: switch on this, not on the message.' }),
       message: z.string(),
     }),
   })

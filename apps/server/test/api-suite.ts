@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEV_API_KEY, DEV_TENANT_ID, type ManagedKeyStore } from '@keyward/core';
+import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, DEV_USER_ID, type ManagedKeyStore } from '@keyward/core';
 import { waitFor } from '@keyward/test-kit/wait-for';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -404,6 +404,52 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
       expect(rot.statusCode).toBe(201);
       expect((await me(made.key)).statusCode).toBe(401);
       expect((await me(body<{ api_key: string }>(rot).api_key)).statusCode).toBe(200);
+    });
+
+    it('answers 409 conflict to rotating a key twice, a deactivated key or an expired key', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      const rotate = (id: string, payload: object = {}) =>
+        app.inject({ method: 'POST', url: `/v1/secrets/api/keys/${id}/rotate`, headers: devHeaders, payload });
+      const refused = async (id: string, why: RegExp) => {
+        const res = await rotate(id, { grace_period_seconds: 60 });
+        expect([res.statusCode, errorCode(res)]).toEqual([409, 'conflict']);
+        expect(body<{ error: { message: string } }>(res).error.message).toMatch(why);
+        expect(res.headers['cache-control']).not.toBe('no-store');
+      };
+      const twice = await createKeyVia(app, DEV_API_KEY, { name: 'rotate-twice' });
+      const first = await rotate(twice.id, { grace_period_seconds: 60 });
+      expect(first.statusCode).toBe(201);
+      await refused(twice.id, /already rotated/);
+      const off = await createKeyVia(app, DEV_API_KEY, { name: 'rotate-off' });
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: `/v1/secrets/api/keys/${off.id}`,
+        headers: devHeaders,
+        payload: { active: false },
+      });
+      expect(patched.statusCode).toBe(200);
+      await refused(off.id, /inactive/);
+      // The API refuses a past expires_at, so an expired key of the development user is made in the store.
+      const expired = await handle.store.create({
+        tenantId: DEV_TENANT_ID,
+        environmentId: DEV_ENVIRONMENT_ID,
+        userId: DEV_USER_ID,
+        name: 'rotate-expired',
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      await refused(expired.apiKey.id, /expired/);
+      // One successor each, and nothing brought back: the refused keys still refuse.
+      const names = body<{ items: Array<{ name: string; status: string }> }>(
+        await app.inject({ url: '/v1/secrets/api/keys?limit=100', headers: devHeaders }),
+      ).items.filter((k) => k.name.startsWith('rotate-'));
+      expect(names.map((k) => `${k.name} ${k.status}`).sort()).toEqual([
+        'rotate-expired expired',
+        'rotate-off inactive',
+        'rotate-twice active',
+        'rotate-twice active',
+      ]);
+      expect(errorCode(await me(off.key))).toBe('inactive_api_key');
+      expect(errorCode(await me(expired.key))).toBe('expired_api_key');
     });
 
     it('creates a key with a future expiry that is refused once past it', async (ctx) => {

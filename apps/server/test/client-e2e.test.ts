@@ -184,4 +184,39 @@ describe('the keyward command against the reference server', () => {
     expect((await client(key).me()).name).toBe('cli');
     expect(err.join('')).not.toContain(key);
   });
+
+  it('keyward --json prints exactly the body the server sent (wire.ts), for keys and errors', async () => {
+    const run = async (argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = {
+        stdout: (t: string) => out.push(t),
+        stderr: (t: string) => err.push(t),
+        readStdin: async () => '',
+        env: { KEYWARD_API_KEY: DEV_API_KEY },
+      };
+      const code = await runCli([...argv, '--json', '--base-url', baseUrl], io);
+      return { code, out: out.join(''), err: err.join('') };
+    };
+    const raw = async (path: string) => {
+      const res = await fetch(`${baseUrl}${path}`, { headers: { 'X-API-Key': DEV_API_KEY } });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    const created = await run(['keys', 'create', '--name', 'wire', '--expires-at', '2031-01-01']);
+    expect(created.code, created.err).toBe(0);
+    const { api_key, secret } = JSON.parse(created.out) as { api_key: string; secret: { id: string } };
+    expect(api_key).toMatch(/^[0-9a-f]{64}$/);
+    const got = await run(['keys', 'get', secret.id]);
+    const direct = await raw(`/v1/secrets/api/keys/${secret.id}`);
+    expect(JSON.parse(got.out)).toEqual(direct.body);
+    expect(Object.keys(JSON.parse(got.out) as object)).toEqual(Object.keys(secret));
+    const listed = await run(['keys', 'list']);
+    expect(JSON.parse(listed.out)).toEqual((await raw('/v1/secrets/api/keys')).body);
+    const missing = await run(['keys', 'get', 'key_missing']);
+    const refused = await raw('/v1/secrets/api/keys/key_missing');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.err)).toEqual({
+      error: { ...(refused.body as { error: object }).error, status: refused.status },
+    });
+  });
 });

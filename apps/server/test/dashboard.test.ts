@@ -32,3 +32,19 @@ describe('GET /dashboard', () => {
     expect(script.body).toContain("'/v1/secrets/api/keys'");
   });
 });
+
+describe('GET /', () => {
+  const app = createApp({ storage: memoryStorage() });
+  afterAll(() => app.close());
+
+  it('redirects to the dashboard, without a key', async () => {
+    const res = await app.inject({ url: '/' });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/dashboard');
+    expect(res.body).toBe('');
+    // The redirect is followed by a browser that may hold nothing yet: it must not need a key.
+    const followed = await app.inject({ url: String(res.headers.location) });
+    expect(followed.statusCode).toBe(200);
+    expect(followed.headers['content-type']).toMatch(/^text\/html/);
+  });
+});

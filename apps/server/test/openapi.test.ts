@@ -1,4 +1,4 @@
-import { DEV_API_KEY } from '@keyward/core';
+import { DEV_API_KEY, ERROR_CODES } from '@keyward/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
@@ -9,7 +9,7 @@ import { compareRoutesWithDocument, type RegisteredRoute, recordRegisteredRoutes
 // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document, walked by path in assertions that check its shape
 type Json = Record<string, any>;
 
-// Served on purpose but not part of the API document: the dashboard's page and script. Pinned
+// Served on purpose but not part of the API document: the redirect to the dashboard, its page and script. Pinned
 // here so that leaving a new operation out of the document is a visible decision.
 const LEFT_OUT = SERVER_OPERATIONS.filter((op) => op.document === false).map((op) => `${op.method} ${op.path}`);
 
@@ -47,8 +47,45 @@ describe('GET /openapi.json', () => {
     expect(doc.components.securitySchemes.ApiKeyAuth).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
   });
 
+  it('names its licence and the server the examples call', () => {
+    expect(doc.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
+    expect(doc.servers).toEqual([{ url: 'http://127.0.0.1:3000', description: expect.any(String) }]);
+  });
+
+  it('gives the error code as the closed list of codes the server sends, in the one error body', () => {
+    const code = doc.components.schemas.Error.properties.error.properties.code;
+    expect(code.type).toBe('string');
+    expect(code.enum).toEqual(Object.keys(ERROR_CODES));
+    expect(doc.components.schemas.Error.required).toEqual(['error']);
+    expect(doc.components.schemas.Error.properties.error.required.sort()).toEqual(['code', 'message']);
+  });
+
+  it('documents a 4xx and 500 internal_error on every operation, and X-Request-Id on every response', () => {
+    expect(doc.components.headers.RequestId).toMatchObject({ required: true, schema: { type: 'string' } });
+    let responses = 0;
+    for (const [path, operations] of Object.entries(doc.paths as Json)) {
+      for (const [method, op] of Object.entries(operations as Json)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const statuses = Object.keys(op.responses);
+        expect(
+          statuses.some((status) => status.startsWith('4')),
+          name,
+        ).toBe(true);
+        expect(op.responses['500'], name).toBeDefined();
+        schemaOf(op.responses['500'].content['application/json'].schema);
+        for (const [status, response] of Object.entries(op.responses as Json)) {
+          expect(response.headers?.['X-Request-Id'], `${name} ${status}`).toEqual({
+            $ref: '#/components/headers/RequestId',
+          });
+          responses += 1;
+        }
+      }
+    }
+    expect(responses).toBeGreaterThan(50);
+  });
+
   it('documents exactly the routes Fastify registered, and nothing else', () => {
-    expect(LEFT_OUT).toEqual(['GET /dashboard', 'GET /dashboard/app.js']);
+    expect(LEFT_OUT).toEqual(['GET /', 'GET /dashboard', 'GET /dashboard/app.js']);
     expect(compareRoutesWithDocument(routes, doc, LEFT_OUT)).toEqual({ notDocumented: [], notServed: [] });
   });
 
@@ -170,7 +207,7 @@ describe('GET /openapi.json', () => {
     );
   });
 
-  it('describes the ApiKey with every field of DESIGN.md section 4, all required', () => {
+  it('describes the ApiKey with every field the API sends, all required', () => {
     const apiKey = doc.components.schemas.ApiKey;
     const fields = [
       'id',

@@ -103,6 +103,60 @@ describe('privilege', () => {
     expect(ok.statusCode).toBe(201);
   });
 
+  it('a key cannot rotate a key of another user, or of none when it has one: no plaintext acting as someone else', async () => {
+    const u1Admin = await store.create({ ...scope, name: 'u1 admin', userId: 'u1', scopes: ['*'] });
+    const serviceAdmin = await store.create({ ...scope, name: 'service admin', scopes: ['*'] });
+    const u2Key = await store.create({ ...scope, name: 'u2 key', userId: 'u2', scopes: ['keys:read'] });
+    const serviceKey = await store.create({ ...scope, name: 'service key', scopes: [] });
+    const rotate = (key: string, id: string) =>
+      app.inject({ method: 'POST', url: `/v1/secrets/api/keys/${id}/rotate`, headers: withKey(key), payload: {} });
+    const cases: [string, typeof u2Key][] = [
+      [u1Admin.key, u2Key],
+      [serviceAdmin.key, u2Key],
+      [u1Admin.key, serviceKey],
+    ];
+    for (const [caller, target] of cases) {
+      const res = await rotate(caller, target.apiKey.id);
+      expect([res.statusCode, errorCode(res)]).toEqual([403, 'insufficient_scope']);
+      expect(body<{ error: { message: string } }>(res).error.message).toMatch(/user/);
+      expect(res.body).not.toMatch(/[0-9a-f]{64}/);
+      expect(await store.get(scope, target.apiKey.id)).toMatchObject({ active: true, expiresAt: null });
+    }
+    const u1Key = await store.create({ ...scope, name: 'u1 key', userId: 'u1', scopes: ['keys:read'] });
+    const own = await rotate(u1Admin.key, u1Key.apiKey.id);
+    expect(own.statusCode).toBe(201);
+    expect(body<{ secret: { user_id: string | null } }>(own).secret.user_id).toBe('u1');
+    const service = await rotate(serviceAdmin.key, serviceKey.apiKey.id);
+    expect(service.statusCode).toBe(201);
+    expect(body<{ secret: { user_id: string | null } }>(service).secret.user_id).toBeNull();
+  });
+
+  it('reactivating a key needs every scope it holds and its user, as creating it would', async () => {
+    const writer = await make(['keys:write']);
+    const patch = (id: string, payload: object) =>
+      app.inject({ method: 'PATCH', url: `/v1/secrets/api/keys/${id}`, headers: withKey(writer), payload });
+    const star = await store.create({ ...scope, name: 'star', scopes: ['*'] });
+    const other = await store.create({ ...scope, name: 'other user', userId: 'u2', scopes: [] });
+    for (const target of [star, other]) {
+      // Deactivating and renaming need only keys:write.
+      expect((await patch(target.apiKey.id, { active: false, name: `${target.apiKey.name} off` })).statusCode).toBe(
+        200,
+      );
+      for (const payload of [{ active: true }, { active: true, name: 'renamed too' }]) {
+        const res = await patch(target.apiKey.id, payload);
+        expect([res.statusCode, errorCode(res)]).toEqual([403, 'insufficient_scope']);
+      }
+      expect(await store.get(scope, target.apiKey.id)).toMatchObject({
+        active: false,
+        name: `${target.apiKey.name} off`,
+      });
+    }
+    const mine = await store.create({ ...scope, name: 'mine', scopes: ['keys:write'] });
+    expect((await patch(mine.apiKey.id, { active: false })).statusCode).toBe(200);
+    const back = await patch(mine.apiKey.id, { active: true });
+    expect([back.statusCode, body(back).status]).toEqual([200, 'active']);
+  });
+
   it('creation succeeds exactly when the requested scopes are a subset of the creator’s', async () => {
     const universe = ['keys:read', 'keys:write', 'a', 'b', '*'];
     const keyFor = new Map<string, string>();

@@ -2,12 +2,14 @@
 import { nodeIo } from './node-io.js';
 import { runCli } from './run-cli.js';
 
-runCli(process.argv.slice(2), nodeIo()).then(
+const io = nodeIo();
+runCli(process.argv.slice(2), io).then(
   (code) => {
-    process.exitCode = code;
+    // A reader that went away (`| head -1`) has set 141 already; that stands.
+    if (!io.outputClosed()) process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`keyward: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    io.stderr(`keyward: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (!io.outputClosed()) process.exitCode = 1;
   },
 );

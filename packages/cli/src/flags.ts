@@ -1,5 +1,5 @@
 import { isApiKeyFormat, isSessionTokenFormat } from '@keyward/core';
-import { UsageError } from './io.js';
+import { printable, UsageError } from './io.js';
 
 const WEBHOOK_SECRET = /^wh(?:sec|sk)_/;
 
@@ -32,9 +32,22 @@ export function refuseOtherFlags(command: string, options: object, allowed: read
  */
 export function refuseSecretValue(command: string, flag: string, value: string | undefined): void {
   if (value === undefined) return;
-  if (isApiKeyFormat(value) || isSessionTokenFormat(value) || WEBHOOK_SECRET.test(value)) {
+  if (looksSecret(value)) {
     throw new UsageError(
       `${command}: --${flag} looks like a key, token or secret, which no flag takes; it is now in your shell history: rotate it`,
     );
   }
+}
+
+/** Whether `value` is shaped like a key, a session token or a webhook secret. */
+function looksSecret(value: string): boolean {
+  return isApiKeyFormat(value) || isSessionTokenFormat(value) || WEBHOOK_SECRET.test(value);
+}
+
+/**
+ * An id as a question shows it (`Revoke key key_1?`): made printable, and not shown at all when it
+ * is shaped like a secret pasted in the wrong place (the client then refuses to send it).
+ */
+export function shownId(id: string): string {
+  return looksSecret(id) ? '(the id given, not shown)' : printable(id);
 }

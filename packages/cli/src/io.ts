@@ -11,6 +11,20 @@ export interface CliIo {
    */
   readStdinBytes?: () => Promise<Uint8Array>;
   env: Record<string, string | undefined>;
+  /**
+   * Present when a person types on standard input (a terminal): destructive commands ask them
+   * first, and `hash` reads a pasted key without showing it. Absent, a destructive command needs
+   * `--yes`.
+   */
+  terminal?: CliTerminal;
+}
+
+/** Questions to the person at the terminal; the prompts go to stderr. */
+export interface CliTerminal {
+  /** Shows `question` and answers the line typed. */
+  ask: (question: string) => Promise<string>;
+  /** Shows `prompt` and answers the line typed without echoing it, for a pasted key. */
+  readHidden: (prompt: string) => Promise<string>;
 }
 
 /**
@@ -43,4 +57,27 @@ export function printable(text: string): string {
     /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFEFF]/gu,
     (char) => `\\u{${(char.codePointAt(0) ?? 0).toString(16)}}`,
   );
+}
+
+/**
+ * Whether a destructive command may go ahead: at once with `--yes`; at a terminal when the person
+ * answers yes to `question` (anything else changes nothing, and says so); never without a terminal,
+ * since a script that forgot `--yes` must not delete what a person would have been asked about.
+ *
+ * @throws UsageError when there is neither `--yes` nor a terminal, before any request is sent.
+ */
+export async function confirm(
+  io: CliIo,
+  command: string,
+  question: string,
+  yes: boolean | undefined,
+): Promise<boolean> {
+  if (yes === true) return true;
+  if (io.terminal === undefined) {
+    throw new UsageError(`${command}: --yes is required when not run at a terminal`);
+  }
+  const answer = (await io.terminal.ask(`${question} [y/N] `)).trim().toLowerCase();
+  if (answer === 'y' || answer === 'yes') return true;
+  io.stderr(`${command}: nothing was changed\n`);
+  return false;
 }

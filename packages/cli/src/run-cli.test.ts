@@ -1,5 +1,6 @@
 import { hashApiKey, isApiKeyFormat, verifyWebhook } from '@keyward/core';
 import { describe, expect, it } from 'vitest';
+import { commandHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { runCli, USAGE } from './run-cli.js';
 
@@ -87,7 +88,7 @@ describe('usage', () => {
     }
   });
 
-  it('starts a usage error with the command as it was called, then prints the usage', async () => {
+  it("starts a usage error with the command as it was called, then prints that command's help", async () => {
     const cases: [string[], string][] = [
       [['keys', 'get'], 'keyward keys get: takes one key id\n'],
       [['keys', 'list', '--limit', 'ten'], 'keyward keys list: --limit must be a whole number\n'],
@@ -98,7 +99,8 @@ describe('usage', () => {
     for (const [argv, line] of cases) {
       const t = fakeIo('', { KEYWARD_API_KEY: 'ab'.repeat(32) });
       expect(await runCli(argv, t.io)).toBe(2);
-      expect(t.err()).toBe(`${line}\n${USAGE}`);
+      const help = argv[0] === 'frobnicate' ? USAGE : commandHelp(argv[0] === 'keys' ? `keys ${argv[1]}` : argv[0]!);
+      expect(t.err()).toBe(`${line}\n${help}`);
     }
   });
 
@@ -170,7 +172,8 @@ describe('keyward portal and webhooks', () => {
     for (const [argv, line] of cases) {
       const t = fakeIo('', { KEYWARD_API_KEY: 'ab'.repeat(32), KEYWARD_BASE_URL: 'http://127.0.0.1:9' });
       expect(await runCli(argv, t.io)).toBe(2);
-      expect(t.err()).toBe(`${line}\n${USAGE}`);
+      // A command that was found prints its own help; a group without its command, the usage.
+      expect(t.err()).toBe(`${line}\n${argv.length === 1 ? USAGE : commandHelp(argv.slice(0, 2).join(' '))}`);
     }
   });
 

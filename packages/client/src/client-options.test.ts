@@ -94,6 +94,13 @@ describe('createClient options', () => {
     ['environmentId', (v) => v === undefined || (typeof v === 'string' && /^[\x21-\x7e]+$/.test(v))],
     ['timeoutMs', (v) => v === undefined || (typeof v === 'number' && v > 0 && v <= 2_147_483_647)],
     [
+      'maxResponseBytes',
+      (v) =>
+        v === undefined ||
+        v === null ||
+        (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 256 * 1024 * 1024),
+    ],
+    [
       'retries',
       (v) =>
         v === undefined || v === null || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_RETRIES),

@@ -30,6 +30,12 @@ export interface ClientOptions {
   environmentId?: string;
   /** Per attempt, until the whole body has arrived. Default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * The largest response body read, in bytes: a larger one is refused with `invalid_response`
+   * as soon as it passes the limit, and the rest is not read. Default 4 MiB (4 194 304), far above
+   * any keyward answer; at most 256 MiB.
+   */
+  maxResponseBytes?: number;
   /** Retries after the first attempt, for idempotent requests. Default 2; 0 turns them off. */
   retries?: number;
   /** Waits between retries; see {@link BackoffOptions}. */
@@ -59,6 +65,12 @@ export interface PortalClientOptions {
   baseUrl?: string | URL;
   /** Per attempt, until the whole body has arrived. Default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * The largest response body read, in bytes: a larger one is refused with `invalid_response`
+   * as soon as it passes the limit, and the rest is not read. Default 4 MiB (4 194 304), far above
+   * any keyward answer; at most 256 MiB.
+   */
+  maxResponseBytes?: number;
   /** Retries after the first attempt, for idempotent requests. Default 2; 0 turns them off. */
   retries?: number;
   /** Waits between retries; see {@link BackoffOptions}. */
@@ -76,6 +88,7 @@ export interface TransportOptions {
   baseUrl: URL;
   environmentId: string | undefined;
   timeoutMs: number;
+  maxResponseBytes: number;
   retries: number;
   backoff: ResolvedBackoff;
   dispatcher: Dispatcher | undefined;
@@ -95,6 +108,10 @@ export interface ResolvedPortalOptions extends TransportOptions {
 
 /** The longest a timer can be in Node (2^31 - 1 ms); a longer one fires at once. */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
+/** The default cap on a response body: 4 MiB, far above the largest answer keyward gives. */
+const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** The highest cap allowed: a body must fit in one string to be parsed, and nothing keyward sends comes near. */
+const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 /** More retries than this is a mistake, not a policy. */
 export const MAX_RETRIES = 10;
 
@@ -104,6 +121,7 @@ export const KNOWN_OPTIONS: readonly string[] = [
   'baseUrl',
   'environmentId',
   'timeoutMs',
+  'maxResponseBytes',
   'retries',
   'backoff',
   'dispatcher',
@@ -115,6 +133,7 @@ export const KNOWN_PORTAL_OPTIONS: readonly string[] = [
   'token',
   'baseUrl',
   'timeoutMs',
+  'maxResponseBytes',
   'retries',
   'backoff',
   'dispatcher',
@@ -224,6 +243,16 @@ function resolveTransportOptions(
   const timeoutMs =
     opts.timeoutMs === undefined ? 30_000 : checkDuration(caller, 'options.timeoutMs', opts.timeoutMs, false);
 
+  const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (
+    typeof maxResponseBytes !== 'number' ||
+    !Number.isInteger(maxResponseBytes) ||
+    maxResponseBytes < 1 ||
+    maxResponseBytes > MAX_RESPONSE_BYTES
+  ) {
+    fail(caller, 'options.maxResponseBytes', `an integer from 1 to ${MAX_RESPONSE_BYTES}`, maxResponseBytes);
+  }
+
   const retries = opts.retries ?? 2;
   if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
     fail(caller, 'options.retries', `an integer from 0 to ${MAX_RETRIES}`, retries);
@@ -252,6 +281,7 @@ function resolveTransportOptions(
   return {
     baseUrl,
     timeoutMs,
+    maxResponseBytes,
     retries,
     backoff,
     dispatcher: dispatcher as Dispatcher | undefined,

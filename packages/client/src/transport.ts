@@ -84,6 +84,31 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * The body as text, or `undefined` once it is longer than `limit` bytes: then the stream is
+ * destroyed, which ends the request (undici drops the connection rather than read on). A server,
+ * a proxy or whatever answers at baseUrl could otherwise stream until the process runs out of
+ * memory. A `Content-Length` over the limit is refused before any byte is read.
+ */
+async function readBody(res: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
+  if (Number(headerValue(res.headers['content-length'])) > limit) {
+    res.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      res.body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  // TextDecoder, as undici's own text() does: UTF-8, with a byte order mark dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks, size));
+}
+
 // A method and an error code are RFC 9110 tokens (sections 9.1 and 5.1), the grammar of a header
 // name; core's isHeaderName is that one rule, so the client keeps no copy of its own.
 const isToken = isHeaderName;
@@ -308,9 +333,20 @@ export class Transport {
         return failure(err, 0);
       }
       const requestId = headerValue(res.headers['x-request-id']);
+      const { maxResponseBytes } = this.#options;
       try {
-        // Read the whole body on every path: an unread body keeps the connection from the pool.
-        const text = await res.body.text();
+        // Read the whole body on every path (an unread body keeps the connection from the pool),
+        // but never more than maxResponseBytes of it.
+        const text = await readBody(res, maxResponseBytes);
+        if (text === undefined) {
+          const message = `The server answered ${res.statusCode} with a body larger than the limit of ${maxResponseBytes} bytes (maxResponseBytes)`;
+          const error = new KeywardError('invalid_response', message, {
+            status: res.statusCode,
+            requestId,
+            request: shown,
+          });
+          return { ok: false, error };
+        }
         return {
           ok: true,
           status: res.statusCode,

@@ -7,6 +7,18 @@ import { generateApiKey } from './generate-api-key.js';
 const hexKey = fc.stringMatching(/^[0-9a-f]{64}$/);
 
 describe('isApiKeyFormat', () => {
+  it('agrees with API_KEY_PATTERN on every string, near-misses included', () => {
+    const near = fc
+      .tuple(hexKey, fc.nat(63), fc.integer({ min: 0, max: 0xffff }))
+      .map(([key, at, code]) => key.slice(0, at) + String.fromCharCode(code) + key.slice(at + 1));
+    fc.assert(
+      fc.property(fc.oneof(near, fc.string({ minLength: 64, maxLength: 64 }), hexKey), (value) => {
+        expect(isApiKeyFormat(value)).toBe(API_KEY_PATTERN.test(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('accepts exactly 64 lowercase hex characters', () => {
     expect(isApiKeyFormat('0'.repeat(64))).toBe(true);
     expect(isApiKeyFormat('f'.repeat(64))).toBe(true);

@@ -10,6 +10,13 @@ export const API_KEY_LENGTH = 64;
  * malformed key is refused before the store is asked.
  */
 export function isApiKeyFormat(value: unknown): value is string {
-  // The length check first keeps a 10 MB header from reaching the regular expression.
-  return typeof value === 'string' && value.length === API_KEY_LENGTH && API_KEY_PATTERN.test(value);
+  if (typeof value !== 'string' || value.length !== API_KEY_LENGTH) return false;
+  // A loop over char codes, not API_KEY_PATTERN: on every request, the regular expression
+  // cost about a third of the SHA-256 it guards.
+  for (let i = 0; i < API_KEY_LENGTH; i++) {
+    const c = value.charCodeAt(i);
+    // 0-9 (48-57) or a-f (97-102)
+    if (c < 48 || (c > 57 && c < 97) || c > 102) return false;
+  }
+  return true;
 }

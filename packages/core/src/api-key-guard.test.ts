@@ -110,7 +110,8 @@ describe('createApiKeyGuard', () => {
       expect(limited.error.retryAfterSeconds).toBe(60);
       expect(toErrorResponse(limited.error).headers['retry-after']).toBe('60');
     }
-    // Even the right key waits: otherwise guessing would go on between valid requests.
+    // A key the cache does not know waits for the locked address's next probe lookup (one per
+    // windowMs / max), so guessing cannot go on between valid requests.
     const valid = await from('10.0.0.1', KEY);
     expect(!valid.ok && valid.error.code).toBe('too_many_requests');
     expect((await from('10.0.0.2', KEY)).ok).toBe(true);

@@ -3,17 +3,19 @@ import {
   AUTHENTICATOR_OPTIONS,
   type Authenticator,
   type AuthenticatorOptions,
+  type AuthResult,
   createAuthenticator,
   validateAuthenticatorOptions,
 } from './authenticate.js';
 import { checkScopes } from './check-scopes.js';
-import { ApiKeyError } from './errors.js';
+import type { ApiKeyError } from './errors.js';
 import type { HeadersLike } from './extract-api-key.js';
 import type { FailureLimitOptions } from './failure-limiter.js';
-import { resolveAuthenticator, resolveFailureLimiter, resolveOptional } from './guard-setup.js';
+import { resolveAuthenticator, resolveFailureLimiter, resolveOptional, verifyLimited } from './guard-setup.js';
 import type { KeyStore } from './key-store.js';
 import { scopeSchema } from './key-store-input.js';
 import { assertKnownOptions } from './known-options.js';
+import { verifierOf } from './verifier.js';
 
 /**
  * The options every adapter takes, under the same names (`apiKeyAuth(options)` in Express,
@@ -58,7 +60,11 @@ export type GuardResult = { ok: true; context: ApiKeyContext | null } | { ok: fa
 
 /** Authentication, failure limiting, optional mode and scopes, for one adapter instance. */
 export interface ApiKeyGuard {
-  check(request: GuardRequest): Promise<GuardResult>;
+  /**
+   * The request's outcome: synchronous when the verification cache answers (no promise on the
+   * hot path), a promise otherwise. `await` it either way.
+   */
+  check(request: GuardRequest): GuardResult | Promise<GuardResult>;
   readonly authenticator: Authenticator;
   /** Stops the authenticator the guard built (one passed in as `authenticator` is left alone). */
   close(): void;
@@ -124,25 +130,27 @@ export function createApiKeyGuard(options: ApiKeyGuardOptions, setup: ApiKeyGuar
   const scopes = options.scopes === undefined ? [] : validateScopes(options.scopes, caller, 'options.scopes');
   const limiter = resolveFailureLimiter(options.failureLimit, caller);
 
+  const verify = verifierOf(authenticator);
+
   return {
     authenticator,
     close: owned ? () => authenticator.close() : () => {},
-    async check({ headers, clientAddress, scopes: routeScopes = [] }) {
-      const wait = limiter?.retryAfter(clientAddress) ?? 0;
-      if (wait > 0) return { ok: false, error: new ApiKeyError('too_many_requests', { retryAfterSeconds: wait }) };
-      const required = [...scopes, ...routeScopes];
-      const result = await authenticator.authenticate(headers);
-      if (!result.ok) {
-        // Optional mode lets a keyless request through only where no scope is needed: a
-        // scope can only be held by a key.
-        if (optional && result.error.code === 'missing_api_key' && required.length === 0) {
-          return { ok: true, context: null };
+    check({ headers, clientAddress, scopes: routeScopes }) {
+      const required = routeScopes === undefined || routeScopes.length === 0 ? scopes : [...scopes, ...routeScopes];
+      const finish = (result: AuthResult): GuardResult => {
+        if (!result.ok) {
+          // Optional mode lets a keyless request through only where no scope is needed: a
+          // scope can only be held by a key.
+          if (optional && result.error.code === 'missing_api_key' && required.length === 0) {
+            return { ok: true, context: null };
+          }
+          return result;
         }
-        if (result.error.status === 401) limiter?.recordFailure(clientAddress);
-        return result;
-      }
-      const scoped = checkScopes(result.context, required);
-      return scoped.ok ? result : scoped;
+        if (required.length === 0) return result;
+        const scoped = checkScopes(result.context, required);
+        return scoped.ok ? result : scoped;
+      };
+      return verifyLimited(verify, headers, limiter, clientAddress, finish);
     },
   };
 }

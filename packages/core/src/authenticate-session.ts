@@ -1,10 +1,12 @@
 import { type CacheOption, createCachedLookup } from './cached-lookup.js';
-import { ApiKeyError } from './errors.js';
+import { type ApiKeyError, refusal } from './errors.js';
 import { type HeadersLike, isHeaderName, readHeader } from './extract-api-key.js';
+import { sha256Hex } from './hash-api-key.js';
 import { assertKnownOptions } from './known-options.js';
 import type { PortalSession, SessionStore, StoredSession } from './session-store.js';
-import { hashSessionToken, isSessionTokenFormat } from './session-token.js';
+import { isSessionTokenFormat } from './session-token.js';
 import type { VerificationCache, VerificationCacheOptions } from './verification-cache.js';
+import { afterLookup, authenticateWith, registerVerifier, unavailable, type Verify } from './verifier.js';
 
 /** A session authentication outcome: expected failures are values, not exceptions. */
 export type SessionAuthResult = { ok: true; session: PortalSession } | { ok: false; error: ApiKeyError };
@@ -56,7 +58,7 @@ export function validateSessionAuthenticatorOptions(options: unknown, caller = C
   }
 }
 
-const invalid = () => ({ ok: false as const, error: new ApiKeyError('invalid_session_token') });
+const invalid = () => ({ ok: false as const, error: refusal('invalid_session_token') });
 
 /**
  * Builds the portal session authenticator: take the one `X-Session-Token` value, check its
@@ -90,21 +92,9 @@ export function createSessionAuthenticator(options: SessionAuthenticatorOptions)
     options.cache as CacheOption<StoredSession>,
   );
 
-  async function verify(headers: HeadersLike): Promise<SessionAuthResult> {
-    const found = readHeader(headers, header);
-    if (found.kind === 'absent') return { ok: false, error: new ApiKeyError('missing_session_token') };
-    // A malformed value (an API key, a second token joined with a comma) never reaches the store.
-    if (found.kind === 'many' || !isSessionTokenFormat(found.value)) return invalid();
-    let stored: StoredSession | null;
-    try {
-      stored = await lookup.lookUp(hashSessionToken(found.value));
-    } catch (cause) {
-      return { ok: false, error: new ApiKeyError('auth_unavailable', { cause }) };
-    }
+  function decide(stored: StoredSession | null): SessionAuthResult {
     if (stored === null) return invalid();
-    if (stored.expiresAt.getTime() <= now().getTime()) {
-      return { ok: false, error: new ApiKeyError('expired_session_token') };
-    }
+    if (stored.expiresAt.getTime() <= now().getTime()) return { ok: false, error: refusal('expired_session_token') };
     return {
       ok: true,
       session: {
@@ -117,15 +107,23 @@ export function createSessionAuthenticator(options: SessionAuthenticatorOptions)
     };
   }
 
-  return {
+  const verify: Verify<SessionAuthResult> = (headers, gate) => {
+    try {
+      const found = readHeader(headers, header);
+      if (found.kind === 'absent') return { ok: false, error: refusal('missing_session_token') };
+      // A malformed value (an API key, a second token joined with a comma) never reaches the store.
+      if (found.kind === 'many' || !isSessionTokenFormat(found.value)) return invalid();
+      return afterLookup(lookup.lookUp(sha256Hex(found.value), gate), decide);
+    } catch (cause) {
+      return unavailable(cause);
+    }
+  };
+
+  const authenticator: SessionAuthenticator = {
     header,
     close: lookup.close,
-    async authenticate(headers) {
-      try {
-        return await verify(headers);
-      } catch (cause) {
-        return { ok: false, error: new ApiKeyError('auth_unavailable', { cause }) };
-      }
-    },
+    authenticate: (headers) => authenticateWith(verify, headers),
   };
+  registerVerifier(authenticator, verify);
+  return authenticator;
 }

@@ -1,11 +1,12 @@
 import { isApiKeyFormat } from './api-key-format.js';
 import { createCachedLookup } from './cached-lookup.js';
-import { ApiKeyError } from './errors.js';
+import { type ApiKeyError, refusal } from './errors.js';
 import { extractApiKey, type HeadersLike, isHeaderName, readHeader } from './extract-api-key.js';
-import { hashApiKey } from './hash-api-key.js';
+import { sha256Hex } from './hash-api-key.js';
 import type { KeyStore, StoredApiKey } from './key-store.js';
 import { assertKnownOptions } from './known-options.js';
 import type { VerificationCache, VerificationCacheOptions } from './verification-cache.js';
+import { afterLookup, authenticateWith, registerVerifier, unavailable, type Verify } from './verifier.js';
 
 /** Who a request is, once its key is verified. Never holds the key. */
 export interface ApiKeyContext {
@@ -96,7 +97,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const header = (options.header ?? 'x-api-key').toLowerCase();
   const environmentHeader =
     options.environmentHeader === false ? false : (options.environmentHeader ?? 'x-environment-id');
-  const now = options.now ?? (() => new Date());
+  const clock = options.now;
+  const nowMs = clock === undefined ? Date.now : () => clock().getTime();
   const lookup = createCachedLookup<StoredApiKey>(
     {
       find: (hash) => store.findByHash(hash),
@@ -106,36 +108,29 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     options.cache,
   );
 
-  async function verify(headers: HeadersLike): Promise<AuthResult> {
-    const extracted = extractApiKey(headers, header);
-    if (!extracted.ok) return extracted;
-    // A malformed value never reaches the store: no lookups to spend on garbage.
-    if (!isApiKeyFormat(extracted.key)) return { ok: false, error: new ApiKeyError('invalid_api_key') };
-    let record: StoredApiKey | null;
-    try {
-      record = await lookup.lookUp(hashApiKey(extracted.key));
-    } catch (cause) {
-      // Fail closed: a store that cannot answer never lets a request through.
-      return { ok: false, error: new ApiKeyError('auth_unavailable', { cause }) };
-    }
-    if (record === null) return { ok: false, error: new ApiKeyError('invalid_api_key') };
-    if (!record.active) return { ok: false, error: new ApiKeyError('inactive_api_key') };
-    const at = now();
-    if (record.expiresAt !== null && record.expiresAt.getTime() <= at.getTime()) {
-      return { ok: false, error: new ApiKeyError('expired_api_key') };
+  // What the store's record says of this request. Runs on every request, cached or not:
+  // activity, expiry and the asserted environment are never taken from the cache's past.
+  function decide(record: StoredApiKey | null, headers: HeadersLike): AuthResult {
+    if (record === null) return { ok: false, error: refusal('invalid_api_key') };
+    if (!record.active) return { ok: false, error: refusal('inactive_api_key') };
+    const at = nowMs();
+    if (record.expiresAt !== null && record.expiresAt.getTime() <= at) {
+      return { ok: false, error: refusal('expired_api_key') };
     }
     if (environmentHeader !== false) {
       const asserted = readHeader(headers, environmentHeader);
       if (asserted.kind === 'many' || (asserted.kind === 'one' && asserted.value !== record.environmentId)) {
-        return { ok: false, error: new ApiKeyError('environment_mismatch') };
+        return { ok: false, error: refusal('environment_mismatch') };
       }
     }
-    try {
-      // An async recordUsage must not leave an unhandled rejection behind (it would end the process).
-      const pending: unknown = store.recordUsage?.(record.id, at);
-      if (pending instanceof Promise) pending.catch(() => {});
-    } catch {
-      // Usage tracking is best effort; it never decides a request.
+    if (store.recordUsage !== undefined) {
+      try {
+        // An async recordUsage must not leave an unhandled rejection behind (it would end the process).
+        const pending: unknown = store.recordUsage(record.id, new Date(at));
+        if (pending instanceof Promise) pending.catch(() => {});
+      } catch {
+        // Usage tracking is best effort; it never decides a request.
+      }
     }
     return {
       ok: true,
@@ -150,18 +145,26 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     };
   }
 
-  return {
+  const verify: Verify<AuthResult> = (headers, gate) => {
+    // Whatever goes wrong (a store that fails, a malformed record from a custom store, a clock
+    // that throws) must not let the request through or escape as an exception.
+    try {
+      const extracted = extractApiKey(headers, header);
+      if (!extracted.ok) return extracted;
+      // A malformed value never reaches the store, nor the hash: no work to spend on garbage.
+      if (!isApiKeyFormat(extracted.key)) return { ok: false, error: refusal('invalid_api_key') };
+      return afterLookup(lookup.lookUp(sha256Hex(extracted.key), gate), (record) => decide(record, headers));
+    } catch (cause) {
+      return unavailable(cause);
+    }
+  };
+
+  const authenticator: Authenticator = {
     header,
     cache: lookup.cache,
     close: lookup.close,
-    async authenticate(headers) {
-      try {
-        return await verify(headers);
-      } catch (cause) {
-        // Whatever else goes wrong (a malformed record from a custom store, a clock that
-        // throws) must not let the request through or escape as an exception.
-        return { ok: false, error: new ApiKeyError('auth_unavailable', { cause }) };
-      }
-    },
+    authenticate: (headers) => authenticateWith(verify, headers),
   };
+  registerVerifier(authenticator, verify);
+  return authenticator;
 }

@@ -1,4 +1,4 @@
-import { ApiKeyError } from './errors.js';
+import { type ApiKeyError, refusal } from './errors.js';
 
 /**
  * Whether `granted` covers every scope in `required`. `*` grants every scope; a required `*`
@@ -22,11 +22,11 @@ export function checkScopes(
   context: { scopes: readonly string[] } | null | undefined,
   required: readonly string[],
 ): { ok: true } | { ok: false; error: ApiKeyError } {
-  if (context === null || context === undefined) return { ok: false, error: new ApiKeyError('missing_api_key') };
+  if (context === null || context === undefined) return { ok: false, error: refusal('missing_api_key') };
   if (required.length === 0 || hasScopes(context.scopes, required)) return { ok: true };
   const missing = required.filter((scope) => !context.scopes.includes(scope));
   return {
     ok: false,
-    error: new ApiKeyError('insufficient_scope', { message: `API key lacks the scope: ${missing.join(', ')}` }),
+    error: refusal('insufficient_scope', { message: `API key lacks the scope: ${missing.join(', ')}` }),
   };
 }

@@ -1,6 +1,14 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ApiKeyError, ERROR_CODES, type ErrorCode, isApiKeyError, isErrorCode, toErrorResponse } from './errors.js';
+import {
+  ApiKeyError,
+  ERROR_CODES,
+  type ErrorCode,
+  isApiKeyError,
+  isErrorCode,
+  refusal,
+  toErrorResponse,
+} from './errors.js';
 
 // The documented error table (README.md) plus the API codes, so a change to ERROR_CODES
 // that breaks the wire contract fails here.
@@ -149,5 +157,36 @@ describe('toErrorResponse', () => {
     const response = toErrorResponse(new ApiKeyError('auth_unavailable', { cause: new Error('hunter2') }));
     expect(response.body).not.toContain('hunter2');
     expect(inspect(JSON.parse(response.body))).not.toContain('hunter2');
+  });
+});
+
+describe('refusal', () => {
+  it('is an ApiKeyError like any other, without stack frames, and leaves the stack limit as it was', () => {
+    const before = Error.stackTraceLimit;
+    const error = refusal('invalid_api_key');
+    expect(error).toBeInstanceOf(ApiKeyError);
+    expect(isApiKeyError(error)).toBe(true);
+    expect(error.toJSON()).toEqual(new ApiKeyError('invalid_api_key').toJSON());
+    expect(error.stack).toBe('ApiKeyError: Invalid API key');
+    expect(new ApiKeyError('invalid_api_key').stack?.split('\n').length).toBeGreaterThan(1);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(refusal('too_many_requests', { retryAfterSeconds: 7 }).retryAfterSeconds).toBe(7);
+  });
+
+  it('is one shared, frozen instance per code and message, so a flood of garbage allocates nothing', () => {
+    expect(refusal('invalid_api_key')).toBe(refusal('invalid_api_key'));
+    expect(Object.isFrozen(refusal('invalid_api_key'))).toBe(true);
+    const many = refusal('invalid_api_key', { message: 'More than one API key was sent' });
+    expect(many).toBe(refusal('invalid_api_key', { message: 'More than one API key was sent' }));
+    expect(many).not.toBe(refusal('invalid_api_key'));
+    expect(many.message).toBe('More than one API key was sent');
+    // A Retry-After or a cause belongs to one request: never shared.
+    expect(refusal('too_many_requests', { retryAfterSeconds: 7 })).not.toBe(
+      refusal('too_many_requests', { retryAfterSeconds: 7 }),
+    );
+    expect(() => {
+      (refusal('missing_api_key') as { message: string }).message = 'changed';
+    }).toThrow(TypeError);
+    expect(refusal('missing_api_key').message).toBe('Missing API key');
   });
 });

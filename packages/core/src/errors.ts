@@ -124,3 +124,42 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   const body: ErrorBody = { error: { code: error.code, message } };
   return { status: error.status, headers, body: JSON.stringify(body) };
 }
+
+/** Builds an ApiKeyError without capturing a stack trace. */
+function withoutStack(code: ErrorCode, options?: ApiKeyErrorOptions): ApiKeyError {
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    // Frozen intrinsics: pay for the stack rather than fail.
+    return new ApiKeyError(code, options);
+  }
+  try {
+    return new ApiKeyError(code, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+const sharedRefusals = new Map<string, ApiKeyError>();
+
+/**
+ * A request's refusal: an expected outcome, not a fault. The cheapest request to send (garbage
+ * in the header) must not be the most expensive to answer, and building an `Error` (above all
+ * its stack trace) costs more than the SHA-256 of a valid key. So a refusal carries no stack,
+ * and one with only a code (or a code and a fixed message) is one shared, frozen instance per
+ * code: read it, render it, never mutate it. One with a cause or a `Retry-After` is built anew.
+ * Faults (a store that throws) keep their stack and cause.
+ */
+export function refusal(code: ErrorCode, options?: ApiKeyErrorOptions): ApiKeyError {
+  if (options !== undefined && (options.cause !== undefined || options.retryAfterSeconds !== undefined)) {
+    return withoutStack(code, options);
+  }
+  const id = options?.message === undefined ? code : `${code}\u0000${options.message}`;
+  let shared = sharedRefusals.get(id);
+  if (shared === undefined) {
+    shared = Object.freeze(withoutStack(code, options));
+    sharedRefusals.set(id, shared);
+  }
+  return shared;
+}

@@ -1,4 +1,4 @@
-import { ApiKeyError } from './errors.js';
+import { type ApiKeyError, refusal } from './errors.js';
 
 /**
  * Request headers as frameworks hand them over: Node's `IncomingHttpHeaders` shape (a value,
@@ -9,6 +9,9 @@ export type HeadersLike = HeaderRecord | Headers;
 
 /** What one header holds: nothing, one value, or more than one (refused). */
 export type HeaderValue = { kind: 'absent' } | { kind: 'one'; value: string } | { kind: 'many' };
+
+const ABSENT: HeaderValue = Object.freeze({ kind: 'absent' });
+const MANY: HeaderValue = Object.freeze({ kind: 'many' });
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -46,31 +49,48 @@ function toHeaderString(value: unknown): string {
  * object that cannot be read counts as holding more than one value, so it is refused.
  */
 export function readHeader(headers: unknown, name: string): HeaderValue {
-  if (typeof headers !== 'object' || headers === null) return { kind: 'absent' };
+  if (typeof headers !== 'object' || headers === null) return ABSENT;
   const lower = String(name).toLowerCase();
-  const values: string[] = [];
+  let found: string | undefined;
+  let count = 0;
   try {
     if (isWebHeaders(headers)) {
       const value = headers.get(lower);
-      if (value !== null && value !== undefined) values.push(toHeaderString(value));
+      if (value === null || value === undefined) return ABSENT;
+      found = toHeaderString(value).trim();
+      count = found.length > 0 ? 1 : 0;
     } else {
-      for (const [field, value] of Object.entries(headers)) {
-        if (field.toLowerCase() !== lower || value === undefined || value === null) continue;
+      // for…in, not Object.entries: no array per request. A field whose length differs
+      // cannot match, so most names are passed over without lower-casing them.
+      for (const field in headers) {
+        if (field.length !== lower.length || !Object.hasOwn(headers, field)) continue;
+        if (field !== lower && field.toLowerCase() !== lower) continue;
+        const value = (headers as Record<string, unknown>)[field];
+        if (value === undefined || value === null) continue;
         if (Array.isArray(value)) {
-          for (const item of value) values.push(toHeaderString(item));
+          for (const item of value) {
+            const text = toHeaderString(item).trim();
+            if (text.length > 0) {
+              found = text;
+              count += 1;
+            }
+          }
         } else {
-          values.push(toHeaderString(value));
+          const text = toHeaderString(value).trim();
+          if (text.length > 0) {
+            found = text;
+            count += 1;
+          }
         }
       }
     }
   } catch {
     // A getter or proxy that throws: fail closed.
-    return { kind: 'many' };
+    return MANY;
   }
-  const present = values.map((v) => v.trim()).filter((v) => v.length > 0);
-  if (present.length === 0) return { kind: 'absent' };
-  if (present.length > 1) return { kind: 'many' };
-  return { kind: 'one', value: present[0] as string };
+  if (count === 0) return ABSENT;
+  if (count > 1) return MANY;
+  return { kind: 'one', value: found as string };
 }
 
 /**
@@ -83,11 +103,11 @@ export function extractApiKey(
   header = 'x-api-key',
 ): { ok: true; key: string } | { ok: false; error: ApiKeyError } {
   const found = readHeader(headers, header);
-  if (found.kind === 'absent') return { ok: false, error: new ApiKeyError('missing_api_key') };
+  if (found.kind === 'absent') return { ok: false, error: refusal('missing_api_key') };
   // Node's IncomingMessage and Web Headers join a repeated header into 'a, b'. A key never
   // holds a comma, so a comma means more than one value was sent.
   if (found.kind === 'many' || found.value.includes(',')) {
-    return { ok: false, error: new ApiKeyError('invalid_api_key', { message: 'More than one API key was sent' }) };
+    return { ok: false, error: refusal('invalid_api_key', { message: 'More than one API key was sent' }) };
   }
   return { ok: true, key: found.value };
 }

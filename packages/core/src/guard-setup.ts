@@ -1,5 +1,9 @@
 // What every guard (API keys, portal sessions) checks at setup, in one place.
+import { LOOKUP_REFUSED } from './cached-lookup.js';
+import { type ApiKeyError, refusal } from './errors.js';
+import type { HeadersLike } from './extract-api-key.js';
 import { createFailureLimiter, type FailureLimiter, type FailureLimitOptions } from './failure-limiter.js';
+import type { Verify } from './verifier.js';
 
 /**
  * The guard's authenticator: the one given (refusing the options it already has, which would
@@ -45,4 +49,61 @@ export function resolveOptional(optional: unknown, caller: string): boolean {
   if (optional === undefined) return false;
   if (typeof optional !== 'boolean') throw new TypeError(`${caller}: options.optional must be a boolean`);
   return optional;
+}
+
+type Refused = { ok: false; error: ApiKeyError };
+
+function tooMany(limiter: FailureLimiter, client: string | undefined): Refused {
+  return {
+    ok: false,
+    error: refusal('too_many_requests', { retryAfterSeconds: Math.max(1, limiter.retryAfter(client)) }),
+  };
+}
+
+/**
+ * One verification under the failure limiter, the same for every guard:
+ *
+ * - an attempt that needs the store reserves its place first (so attempts in flight together
+ *   count), and is refused without a lookup when the address is at its limit;
+ * - a locked address is answered 429 for anything refused, whether from the cache or from its
+ *   one probe lookup per `windowMs / max`;
+ * - a valid credential is never refused because others at its address failed: the cache
+ *   answers for it, or the probe does;
+ * - only 401s count as failures.
+ *
+ * `finish` turns the authenticator's outcome into the guard's (optional mode, scopes) before
+ * it is counted. Synchronous when the cache answers, a promise otherwise.
+ */
+export function verifyLimited<A, G extends { ok: true } | Refused>(
+  verify: Verify<A>,
+  headers: HeadersLike,
+  limiter: FailureLimiter | null,
+  client: string | undefined,
+  finish: (outcome: A) => G,
+): G | Refused | Promise<G | Refused> {
+  if (limiter === null) {
+    const result = verify(headers) as A | Promise<A>;
+    return result instanceof Promise ? result.then(finish) : finish(result);
+  }
+  let reserved = false;
+  let lockedBefore = false;
+  const result = verify(headers, () => {
+    lockedBefore = limiter.retryAfter(client) > 0;
+    reserved = limiter.reserve(client);
+    return reserved;
+  });
+  const account = (answer: A | typeof LOOKUP_REFUSED): G | Refused => {
+    if (answer === LOOKUP_REFUSED) return tooMany(limiter, client);
+    const outcome = finish(answer);
+    const failed = !outcome.ok && outcome.error.status === 401;
+    if (reserved) {
+      limiter.settle(client, failed);
+      return !outcome.ok && lockedBefore ? tooMany(limiter, client) : outcome;
+    }
+    if (outcome.ok) return outcome;
+    if (limiter.retryAfter(client) > 0) return tooMany(limiter, client);
+    if (failed) limiter.recordFailure(client);
+    return outcome;
+  };
+  return result instanceof Promise ? result.then(account) : account(result);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // With the u flag, a surrogate pair is one code point, so this matches only unpaired halves.
 const LONE_SURROGATE = /\p{Surrogate}/u;
@@ -21,5 +21,14 @@ export function hashApiKey(key: string): string {
   if (LONE_SURROGATE.test(key)) {
     throw new TypeError('hashApiKey expects a well-formed string (it contains a lone UTF-16 surrogate)');
   }
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return sha256Hex(key);
+}
+
+/**
+ * SHA-256 of a string (UTF-8) as lowercase hex, in one call: `crypto.hash` skips the Hash
+ * object `createHash` builds, which on a 64-character key is a good part of the cost. For
+ * values already checked (a well-formed key or token); {@link hashApiKey} checks first.
+ */
+export function sha256Hex(value: string): string {
+  return hash('sha256', value, 'hex');
 }

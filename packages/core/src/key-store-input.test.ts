@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ApiKeyError } from './errors.js';
 import { hashApiKey } from './hash-api-key.js';
+import type { StoredApiKey } from './key-store.js';
 import {
   generateKeyId,
   identifierSchema,
@@ -178,5 +180,32 @@ describe('planRotation', () => {
     expect(planRotation({ ...old, expiresAt: late }, 60, now).oldKeyExpiresAt).toEqual(
       new Date('2030-01-01T00:01:00Z'),
     );
+  });
+
+  it('refuses an inactive, an expired or an already rotated key with 409 conflict, saying why', () => {
+    const cases: [StoredApiKey, RegExp][] = [
+      [{ ...old, active: false }, /: it is inactive$/],
+      [{ ...old, expiresAt: now }, /: it has expired$/],
+      [{ ...old, expiresAt: new Date(now.getTime() - 1) }, /: it has expired$/],
+      [{ ...old, successorId: 'key_next' }, /: it was already rotated/],
+      [{ ...old, successorId: 'key_next', active: false, expiresAt: now }, /: it was already rotated/],
+    ];
+    for (const [key, why] of cases) {
+      for (const grace of [0, 60]) {
+        let thrown: unknown;
+        try {
+          planRotation(key, grace, now);
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown).toBeInstanceOf(ApiKeyError);
+        expect(thrown).toMatchObject({ code: 'conflict', status: 409 });
+        expect((thrown as Error).message).toMatch(/^API key cannot be rotated: /);
+        expect((thrown as Error).message).toMatch(why);
+      }
+    }
+    // A key one millisecond from its expiry, or one whose successor field is null, still rotates.
+    const lastMoment = { ...old, expiresAt: new Date(now.getTime() + 1), successorId: null };
+    expect(planRotation(lastMoment, 0, now).successor.expiresAt).toEqual(lastMoment.expiresAt);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { formatIssue } from './describe-issue.js';
 import { toDisplayId } from './display-id.js';
+import { ApiKeyError } from './errors.js';
 import { generateApiKey } from './generate-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
 import { IDEMPOTENCY_KEY_RULE } from './idempotency.js';
@@ -225,6 +226,7 @@ export function prepareApiKey(input: unknown, now: Date = new Date()): { key: st
     scopes: [...new Set(parsed.scopes)],
     active: true,
     expiresAt: parsed.expiresAt ?? null,
+    successorId: null,
     lastUsedAt: null,
     createdAt: now,
     updatedAt: now,
@@ -242,16 +244,42 @@ export function toApiKeyRecord(stored: StoredApiKey): ApiKeyRecord {
 export interface RotationPlan {
   /** The new key's input: the old key's tenant, environment, user, name, scopes and expiry. */
   successor: CreateApiKeyRecordInput & { scopes: string[] };
-  /** When the old key stops working, or `null` to revoke it at once (no grace period). */
+  /**
+   * When the old key stops working, or `null` to revoke it at once (no grace period). With a
+   * grace period the store also sets the old key's `successorId` to the successor's id, in the
+   * same atomic step, so that no second rotation of it can succeed.
+   */
   oldKeyExpiresAt: Date | null;
 }
 
 /**
- * The one rule of rotation every store follows: the successor inherits what the old key was,
- * and the old key is revoked at once or expires at the end of the grace period, which only
- * ever shortens its life, never extends it.
+ * Why a key cannot be rotated at `now`, or `null` when it can. Rotation hands out a fresh
+ * plaintext that works at once, so it must not bring back a key that was switched off
+ * (deactivated, expired) nor give one key two successors (a key in its grace period).
+ */
+function refuseRotation(old: StoredApiKey, now: Date): string | null {
+  // Checked first: a key in its grace period says so even once the grace has ended.
+  if (old.successorId) return 'API key cannot be rotated: it was already rotated, and a key has one successor';
+  if (!old.active) return 'API key cannot be rotated: it is inactive';
+  // Expired from the instant of its expiry on, as the authenticator counts it.
+  if (old.expiresAt !== null && old.expiresAt.getTime() <= now.getTime()) {
+    return 'API key cannot be rotated: it has expired';
+  }
+  return null;
+}
+
+/**
+ * The one rule of rotation every store follows. Only an active, unexpired key that has not been
+ * rotated before can be rotated; the successor inherits what the old key was, and the old key is
+ * revoked at once or expires at the end of the grace period, which only ever shortens its life,
+ * never extends it. A store calls this on the old key as it stands inside the step that writes
+ * the rotation (under a row lock, say), so that of rotations racing on one key exactly one passes.
+ *
+ * @throws ApiKeyError `conflict` (409) naming why the key cannot be rotated.
  */
 export function planRotation(old: StoredApiKey, gracePeriodSeconds: number, now: Date): RotationPlan {
+  const refusal = refuseRotation(old, now);
+  if (refusal !== null) throw new ApiKeyError('conflict', { message: refusal });
   const successor = {
     tenantId: old.tenantId,
     environmentId: old.environmentId,

@@ -18,6 +18,12 @@ export interface StoredApiKey {
   active: boolean;
   /** From then on the key answers 403 `expired_api_key`. */
   expiresAt: Date | null;
+  /**
+   * The id of the key that replaced this one in a rotation, or `null` (or absent, in a store
+   * that only looks keys up) when it has not been rotated. Set, the key is in its grace period
+   * and cannot be rotated again: a key has exactly one successor.
+   */
+  successorId?: string | null;
   lastUsedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -153,8 +159,13 @@ export interface ManagedKeyStore extends KeyStore {
   revoke(scope: KeyScope, id: string): Promise<boolean>;
   /**
    * Issues a new key with the old one's name, scopes, user and expiry; the old key expires
-   * after the grace period (or is revoked at once with none). With an `idempotencyKey`, at most
-   * once per key and request, and a retry gets the successor back even after the old key is gone.
+   * after the grace period (or is revoked at once with none). Only an active, unexpired key not
+   * rotated before can be rotated, so a key has exactly one successor even when rotations race;
+   * any other is refused (see `planRotation` in `@keyward/core/store`). With an `idempotencyKey`,
+   * at most once per key and request, and a retry gets the successor back even after the old key
+   * is gone or already rotated (the replay is answered before the rotation rules are checked).
+   *
+   * @throws ApiKeyError `conflict` (409) when the key is inactive, expired or already rotated.
    */
   rotate(scope: KeyScope, id: string, options?: RotateApiKeyRecordInput): Promise<CreatedApiKeyRecord | null>;
 }

@@ -48,6 +48,7 @@ describe('MemoryKeyStore.create', () => {
       scopes: ['keys:read', 'keys:write'],
       active: true,
       expiresAt: new Date('2031-01-01T00:00:00Z'),
+      successorId: null,
       lastUsedAt: null,
       createdAt: clock.date(),
       updatedAt: clock.date(),
@@ -141,6 +142,9 @@ describe('MemoryKeyStore: the plaintext key never shows after creation', () => {
       cache: auth.cache,
     };
     expectNotRevealed(everything, key);
+    // An inactive key cannot be rotated: neither the refusal nor the reactivation shows the key.
+    expectNotRevealed(await store.rotate(scope, apiKey.id).catch((err: unknown) => err), key);
+    expectNotRevealed(await store.update(scope, apiKey.id, { active: true }), key);
     const rotated = await store.rotate(scope, apiKey.id, { gracePeriodSeconds: 60 });
     expectNotRevealed(rotated?.apiKey, key);
     expectNotRevealed(rotated?.apiKey, rotated?.key ?? 'unreachable');

@@ -70,6 +70,7 @@ export function createDevApiKeyRecord(now: Date = new Date(0)): StoredApiKey {
     scopes: ['*'],
     active: true,
     expiresAt: null,
+    successorId: null,
     lastUsedAt: null,
     createdAt: now,
     updatedAt: now,
@@ -135,6 +136,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
         scopes: [...entry.scopes],
         active: entry.active,
         expiresAt: entry.expiresAt,
+        successorId: null,
         lastUsedAt: null,
         createdAt: now,
         updatedAt: now,
@@ -224,6 +226,8 @@ export class MemoryKeyStore implements ManagedKeyStore {
   #rotateNow(scope: KeyScope, id: string, gracePeriodSeconds: number, now: Date): CreatedApiKeyRecord | null {
     const old = this.#find(scope, id);
     if (!old) return null;
+    // From the check to the write without an await: rotations racing on this key run one after
+    // another, and each after the first sees the successor (or the key gone) and is refused.
     const plan = planRotation(old, gracePeriodSeconds, now);
     const created = this.#createNow(plan.successor, now);
     if (plan.oldKeyExpiresAt === null) {
@@ -231,6 +235,7 @@ export class MemoryKeyStore implements ManagedKeyStore {
       this.#hashById.delete(old.id);
     } else {
       old.expiresAt = plan.oldKeyExpiresAt;
+      old.successorId = created.apiKey.id;
       old.updatedAt = now;
     }
     this.#changes.emit({ hash: old.hash });

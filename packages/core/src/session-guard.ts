@@ -3,14 +3,16 @@ import {
   SESSION_AUTHENTICATOR_OPTIONS,
   type SessionAuthenticator,
   type SessionAuthenticatorOptions,
+  type SessionAuthResult,
   validateSessionAuthenticatorOptions,
 } from './authenticate-session.js';
-import { ApiKeyError } from './errors.js';
+import type { ApiKeyError } from './errors.js';
 import type { HeadersLike } from './extract-api-key.js';
 import type { FailureLimitOptions } from './failure-limiter.js';
-import { resolveAuthenticator, resolveFailureLimiter, resolveOptional } from './guard-setup.js';
+import { resolveAuthenticator, resolveFailureLimiter, resolveOptional, verifyLimited } from './guard-setup.js';
 import { assertKnownOptions } from './known-options.js';
 import type { PortalSession, SessionStore } from './session-store.js';
+import { verifierOf } from './verifier.js';
 
 /**
  * The options every adapter's session middleware takes, under the same names as the API key
@@ -39,7 +41,11 @@ export type SessionGuardResult = { ok: true; session: PortalSession | null } | {
 
 /** Session authentication, failure limiting and optional mode, for one adapter instance. */
 export interface SessionGuard {
-  check(request: { headers: HeadersLike; clientAddress?: string | undefined }): Promise<SessionGuardResult>;
+  /** Synchronous when the verification cache answers, a promise otherwise: `await` it. */
+  check(request: {
+    headers: HeadersLike;
+    clientAddress?: string | undefined;
+  }): SessionGuardResult | Promise<SessionGuardResult>;
   readonly authenticator: SessionAuthenticator;
   /** Stops the authenticator the guard built (one passed in is left alone). */
   close(): void;
@@ -77,17 +83,15 @@ export function createSessionGuard(
   const optional = resolveOptional(options.optional, caller);
   const limiter = resolveFailureLimiter(options.failureLimit, caller);
 
+  const verify = verifierOf(authenticator);
+
   return {
     authenticator,
     close: owned ? () => authenticator.close() : () => {},
-    async check({ headers, clientAddress }) {
-      const wait = limiter?.retryAfter(clientAddress) ?? 0;
-      if (wait > 0) return { ok: false, error: new ApiKeyError('too_many_requests', { retryAfterSeconds: wait }) };
-      const result = await authenticator.authenticate(headers);
-      if (result.ok) return result;
-      if (optional && result.error.code === 'missing_session_token') return { ok: true, session: null };
-      if (result.error.status === 401) limiter?.recordFailure(clientAddress);
-      return result;
+    check({ headers, clientAddress }) {
+      const finish = (result: SessionAuthResult): SessionGuardResult =>
+        !result.ok && optional && result.error.code === 'missing_session_token' ? { ok: true, session: null } : result;
+      return verifyLimited(verify, headers, limiter, clientAddress, finish);
     },
   };
 }

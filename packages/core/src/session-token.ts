@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from './hash-api-key.js';
 
 /** What every portal session token starts with, so it can never be mistaken for an API key. */
 const SESSION_TOKEN_PREFIX = 'kws_';
@@ -28,5 +29,5 @@ export function isSessionTokenFormat(value: unknown): value is string {
  */
 export function hashSessionToken(token: string): string {
   if (!isSessionTokenFormat(token)) throw new TypeError('@keyward/core: hashSessionToken expects a session token');
-  return createHash('sha256').update(token, 'ascii').digest('hex');
+  return sha256Hex(token);
 }

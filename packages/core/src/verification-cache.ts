@@ -2,7 +2,7 @@ import type { StoredApiKey } from './key-store.js';
 
 /** Options for {@link createVerificationCache}. */
 export interface VerificationCacheOptions {
-  /** How many keys to remember; the least recently used go first. Default 10,000. */
+  /** How many keys to remember; past it the oldest entry not used since it was last passed over goes first (an LRU approximation, "second chance"). Default 10,000. */
   maxEntries?: number;
   /** How long a found key is trusted without asking the store. Default 30 s. */
   ttlMs?: number;
@@ -52,8 +52,26 @@ export function createVerificationCache<T = StoredApiKey>(
   const ttlMs = positiveInteger(options.ttlMs, 30_000, 'ttlMs');
   const negativeTtlMs = positiveInteger(options.negativeTtlMs, 5_000, 'negativeTtlMs');
   const now = options.now ?? Date.now;
-  // A Map keeps insertion order: re-inserting on a hit makes the first entry the least recent.
-  const entries = new Map<string, { value: T | null; until: number }>();
+  // Recency by "second chance" (CLOCK): a hit only marks its entry, and eviction, which walks
+  // from the oldest insertion, gives a marked entry one more round at the young end instead of
+  // dropping it. A hit costs a lookup and a write, not a delete and re-insert per request
+  // (which on one hot key cost as much as the SHA-256 it saves).
+  const entries = new Map<string, { value: T | null; until: number; used: boolean }>();
+
+  function evictOne(): void {
+    // Bounded: every marked entry visited is unmarked, so the second pass finds one to drop.
+    for (let visited = 0; visited <= entries.size; visited++) {
+      const [hash, entry] = entries.entries().next().value as [
+        string,
+        { value: T | null; until: number; used: boolean },
+      ];
+      entries.delete(hash);
+      if (!entry.used || entry.until <= now()) return;
+      entry.used = false;
+      entries.set(hash, entry);
+    }
+    entries.delete(entries.keys().next().value as string);
+  }
 
   return {
     get(hash) {
@@ -63,19 +81,15 @@ export function createVerificationCache<T = StoredApiKey>(
         entries.delete(hash);
         return undefined;
       }
-      entries.delete(hash);
-      entries.set(hash, entry);
+      entry.used = true;
       return entry.value;
     },
     set(hash, value) {
       const ttl = value === null ? negativeTtlMs : ttlMs;
       if (ttl === 0 || maxEntries === 0) return;
       entries.delete(hash);
-      entries.set(hash, { value, until: now() + ttl });
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value as string;
-        entries.delete(oldest);
-      }
+      entries.set(hash, { value, until: now() + ttl, used: false });
+      while (entries.size > maxEntries) evictOne();
     },
     invalidate(hash) {
       entries.delete(hash);

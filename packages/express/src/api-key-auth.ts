@@ -1,7 +1,7 @@
 import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { CALLER } from './caller.js';
-import { checkOnError, type OnApiKeyError, refuse } from './refuse.js';
+import { checkOnError, guardMiddleware, type OnApiKeyError } from './refuse.js';
 
 /** Options of {@link apiKeyAuth}: core's guard options plus `onError`. */
 export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
@@ -21,17 +21,12 @@ export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
 export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
   const guard = createApiKeyGuard(options, { caller: CALLER, adapterOptions: ['onError'] });
   const onError = checkOnError(options?.onError, CALLER);
-  async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
-    // req.ip, not the socket: the app's trust proxy setting decides who the client is.
-    const result = await guard.check({ headers: req.headers, clientAddress: req.ip });
-    if (result.ok) {
+  // req.ip, not the socket: the app's trust proxy setting decides who the client is.
+  return guardMiddleware(
+    (req) => guard.check({ headers: req.headers, clientAddress: req.ip }),
+    (req, result) => {
       req.apiKey = result.context ?? undefined;
-      return next();
-    }
-    return refuse(result.error, req, res, next, onError);
-  }
-  // Express 4 ignores a rejected promise, so failures go to next(err) explicitly.
-  return (req, res, next) => {
-    authenticate(req, res, next).catch(next);
-  };
+    },
+    onError,
+  );
 }

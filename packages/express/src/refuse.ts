@@ -37,3 +37,34 @@ export async function refuse(
   });
   if (!passed && !res.headersSent) sendApiKeyError(res, error);
 }
+
+type Outcome = { ok: true } | { ok: false; error: ApiKeyError };
+
+/**
+ * The middleware of a guard (`apiKeyAuth`, `sessionAuth`): run `check`, hand a success to
+ * `accept` and go on, refuse the rest through `onError`. Not an async function: an answer from
+ * the cache goes on synchronously, with no promise. Express 4 ignores a rejected promise, so
+ * failures go to `next(err)` explicitly.
+ */
+export function guardMiddleware<R extends Outcome>(
+  check: (req: Request) => R | Promise<R>,
+  accept: (req: Request, result: Extract<R, { ok: true }>) => void,
+  onError: OnApiKeyError | undefined,
+): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    const finish = (result: R): Promise<void> | undefined => {
+      if (result.ok) {
+        accept(req, result as Extract<R, { ok: true }>);
+        next();
+        return undefined;
+      }
+      return refuse((result as Extract<R, { ok: false }>).error, req, res, next, onError);
+    };
+    const result = check(req);
+    if (result instanceof Promise) {
+      result.then(finish).catch(next);
+      return;
+    }
+    finish(result)?.catch(next);
+  };
+}

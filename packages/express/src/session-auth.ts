@@ -1,7 +1,7 @@
 import { createSessionGuard, type SessionGuardOptions } from '@keyward/core/adapter';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { CALLER } from './caller.js';
-import { checkOnError, type OnApiKeyError, refuse } from './refuse.js';
+import { checkOnError, guardMiddleware, type OnApiKeyError } from './refuse.js';
 
 /** Options of {@link sessionAuth}: core's session guard options plus `onError`. */
 export interface SessionAuthOptions extends SessionGuardOptions {
@@ -24,15 +24,11 @@ const SESSION_CALLER = `${CALLER}: sessionAuth`;
 export function sessionAuth(options: SessionAuthOptions): RequestHandler {
   const guard = createSessionGuard(options, { caller: SESSION_CALLER, adapterOptions: ['onError'] });
   const onError = checkOnError(options?.onError, SESSION_CALLER);
-  async function authenticate(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const result = await guard.check({ headers: req.headers, clientAddress: req.ip });
-    if (result.ok) {
+  return guardMiddleware(
+    (req) => guard.check({ headers: req.headers, clientAddress: req.ip }),
+    (req, result) => {
       req.portalSession = result.session ?? undefined;
-      return next();
-    }
-    return refuse(result.error, req, res, next, onError);
-  }
-  return (req, res, next) => {
-    authenticate(req, res, next).catch(next);
-  };
+    },
+    onError,
+  );
 }

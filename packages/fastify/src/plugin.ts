@@ -1,11 +1,9 @@
-import { ApiKeyError } from '@keyward/core';
 import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { CALLER } from './caller.js';
-import { checkOnError, type OnApiKeyError, refuse } from './refuse.js';
-import type { ResolvedRouteConfig } from './route-config.js';
-import { installRouteGuard, markChecked, readRouteConfig } from './route-guards.js';
+import { checkOnError, type OnApiKeyError } from './refuse.js';
+import { addGuardHook, installRouteGuard } from './route-guards.js';
 
 /** Options of the {@link apiKeyAuth} plugin: core's guard options plus `onError`. */
 export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
@@ -27,30 +25,15 @@ const plugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (fastify, options) =
   fastify.addHook('onClose', async () => guard.close());
   installRouteGuard(fastify, 'apiKey');
   // onRequest, before the body is read: a refused request costs no body parsing.
-  fastify.addHook('onRequest', async (request, reply) => {
-    markChecked(request, 'apiKey');
-    // Unknown URLs are guarded too: 401 before 404.
-    let config: ResolvedRouteConfig;
-    try {
-      config = readRouteConfig(request);
-    } catch (cause) {
-      // A wrong config.keyward that onRoute never saw: closed, never open, and the message
-      // goes to the log rather than to the caller.
-      return refuse(new ApiKeyError('internal_error', { cause }), request, reply, undefined);
-    }
-    // Session, signature and open routes are other guards' business (or nobody's).
-    if (config.auth !== 'apiKey') return;
-    const result = await guard.check({
-      headers: request.headers,
-      clientAddress: request.ip,
-      scopes: config.scopes,
-    });
-    if (result.ok) {
+  addGuardHook(
+    fastify,
+    'apiKey',
+    (request, config) => guard.check({ headers: request.headers, clientAddress: request.ip, scopes: config.scopes }),
+    (request, result) => {
       request.apiKey = result.context;
-      return;
-    }
-    return refuse(result.error, request, reply, onError);
-  });
+    },
+    onError,
+  );
 };
 
 /**

@@ -3,6 +3,7 @@
 import { ApiKeyError } from '@keyward/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CALLER } from './caller.js';
+import { type OnApiKeyError, refuse } from './refuse.js';
 import { type ResolvedRouteConfig, resolveRouteConfig } from './route-config.js';
 import { sendApiKeyError } from './send-api-key-error.js';
 
@@ -12,8 +13,14 @@ export type GuardKind = 'apiKey' | 'session' | 'signature';
 // Where each kind of guard is registered. Fastify encapsulates by prototype: a child context's
 // instance has its parent's in its prototype chain, so a guard covers its context and below.
 const guardedContexts = new WeakMap<object, Set<GuardKind>>();
-// Which guards saw a request, marked in their onRequest hooks.
-const checkedRequests = new WeakMap<object, Set<GuardKind>>();
+// Which guards saw a request, as bits of a number on the request itself (decorated, so every
+// request has the same shape): no map, no set, no allocation per request.
+const kChecked = Symbol('keyward.checkedBy');
+// The route's resolved config, read once per request by the first guard hook.
+const kConfig = Symbol('keyward.routeConfig');
+const BIT: Record<GuardKind, number> = { apiKey: 1, session: 2, signature: 4 };
+
+type MarkedRequest = FastifyRequest & { [kChecked]: number; [kConfig]: ResolvedRouteConfig | null };
 // Resolved once per route: Fastify keeps one config object per route.
 const resolvedConfigs = new WeakMap<object, ResolvedRouteConfig>();
 
@@ -41,21 +48,30 @@ function unguarded(route: string, kind: GuardKind): string {
  * loaded (which no onRoute hook saw). Throws a TypeError naming the route for a bad config.
  */
 export function readRouteConfig(request: FastifyRequest): ResolvedRouteConfig {
+  const known = (request as MarkedRequest)[kConfig];
+  if (known) return known;
+  // routeOptions is a getter that builds an object: read once per request, then kept.
   const routeConfig = request.routeOptions.config;
-  if (routeConfig === undefined) return DEFAULT_ROUTE;
+  if (routeConfig === undefined) {
+    (request as MarkedRequest)[kConfig] = DEFAULT_ROUTE;
+    return DEFAULT_ROUTE;
+  }
   let config = resolvedConfigs.get(routeConfig);
   if (config === undefined) {
     config = resolveRouteConfig(routeConfig.keyward, CALLER, `${request.method} ${request.routeOptions.url}`);
     resolvedConfigs.set(routeConfig, config);
   }
+  (request as MarkedRequest)[kConfig] = config;
   return config;
 }
 
 /** Records that a guard of `kind` looked at this request (from its onRequest hook). */
 export function markChecked(request: FastifyRequest, kind: GuardKind): void {
-  const kinds = checkedRequests.get(request) ?? new Set<GuardKind>();
-  kinds.add(kind);
-  checkedRequests.set(request, kinds);
+  (request as MarkedRequest)[kChecked] |= BIT[kind];
+}
+
+function wasChecked(request: FastifyRequest, kind: GuardKind): boolean {
+  return ((request as MarkedRequest)[kChecked] & BIT[kind]) !== 0;
 }
 
 /**
@@ -66,6 +82,8 @@ export function markChecked(request: FastifyRequest, kind: GuardKind): void {
  * answers 500 `internal_error`, logged, and is never let through.
  */
 export function installRouteGuard(fastify: FastifyInstance, kind: GuardKind): void {
+  if (!fastify.hasRequestDecorator(kChecked)) fastify.decorateRequest(kChecked, 0);
+  if (!fastify.hasRequestDecorator(kConfig)) fastify.decorateRequest(kConfig, null);
   const kinds = guardedContexts.get(fastify) ?? new Set<GuardKind>();
   kinds.add(kind);
   guardedContexts.set(fastify, kinds);
@@ -82,16 +100,70 @@ export function installRouteGuard(fastify: FastifyInstance, kind: GuardKind): vo
     if (open !== undefined) throw new TypeError(unguarded(open.route, open.kind));
   });
   // preHandler: after every onRequest hook, so every guard that applies has marked the request.
-  fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  // A callback hook, not an async one: it runs on every request and usually has nothing to do.
+  fastify.addHook('preHandler', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     let config: ResolvedRouteConfig;
     try {
       config = readRouteConfig(request);
     } catch (err) {
       request.log.error({ err }, 'keyward route config is invalid');
-      return sendApiKeyError(reply, new ApiKeyError('internal_error'));
+      sendApiKeyError(reply, new ApiKeyError('internal_error'));
+      return;
     }
-    if (!config.declared || config.auth === 'none' || checkedRequests.get(request)?.has(config.auth)) return;
+    if (!config.declared || config.auth === 'none' || wasChecked(request, config.auth)) {
+      done();
+      return;
+    }
     request.log.error(unguarded(`${request.method} ${request.routeOptions.url}`, config.auth));
-    return sendApiKeyError(reply, new ApiKeyError('internal_error'));
+    sendApiKeyError(reply, new ApiKeyError('internal_error'));
+  });
+}
+
+type Outcome = { ok: true } | { ok: false; error: ApiKeyError };
+
+/**
+ * The onRequest hook of a guard plugin (`apiKeyAuth`, `sessionAuth`): for the routes whose
+ * `config.keyward.auth` is `kind`, run `check`, hand a success to `accept`, refuse the rest
+ * through `onError`. A callback hook, so that an answer from the cache costs no promise.
+ * Unknown URLs are guarded too (401 before 404), and a bad route config is refused, closed.
+ */
+export function addGuardHook<R extends Outcome>(
+  fastify: FastifyInstance,
+  kind: 'apiKey' | 'session',
+  check: (request: FastifyRequest, config: ResolvedRouteConfig) => R | Promise<R>,
+  accept: (request: FastifyRequest, result: Extract<R, { ok: true }>) => void,
+  onError: OnApiKeyError | undefined,
+): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    markChecked(request, kind);
+    // Once replied, a callback hook does not call done: the request goes no further.
+    const refuseWith = (error: ApiKeyError, handler: OnApiKeyError | undefined) => {
+      refuse(error, request, reply, handler).then(undefined, done);
+    };
+    let config: ResolvedRouteConfig;
+    try {
+      config = readRouteConfig(request);
+    } catch (cause) {
+      // A wrong config.keyward that onRoute never saw: closed, never open, and the message
+      // goes to the log rather than to the caller.
+      refuseWith(new ApiKeyError('internal_error', { cause }), undefined);
+      return;
+    }
+    // Other guards' routes (or nobody's) are left alone.
+    if (config.auth !== kind) {
+      done();
+      return;
+    }
+    const finish = (result: R) => {
+      if (result.ok) {
+        accept(request, result as Extract<R, { ok: true }>);
+        done();
+      } else {
+        refuseWith((result as Extract<R, { ok: false }>).error, onError);
+      }
+    };
+    const result = check(request, config);
+    if (result instanceof Promise) result.then(finish, done);
+    else finish(result);
   });
 }

@@ -1,11 +1,9 @@
-import { ApiKeyError } from '@keyward/core';
 import { createSessionGuard, type SessionGuardOptions } from '@keyward/core/adapter';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { CALLER } from './caller.js';
-import { checkOnError, type OnApiKeyError, refuse } from './refuse.js';
-import type { ResolvedRouteConfig } from './route-config.js';
-import { installRouteGuard, markChecked, readRouteConfig } from './route-guards.js';
+import { checkOnError, type OnApiKeyError } from './refuse.js';
+import { addGuardHook, installRouteGuard } from './route-guards.js';
 
 /** Options of the {@link sessionAuth} plugin: core's session guard options plus `onError`. */
 export interface SessionAuthOptions extends SessionGuardOptions {
@@ -22,22 +20,15 @@ const plugin: FastifyPluginAsync<SessionAuthOptions> = async (fastify, options) 
   fastify.addHook('onClose', async () => guard.close());
   installRouteGuard(fastify, 'session');
   // onRequest, like apiKeyAuth: a refused token costs no body parsing.
-  fastify.addHook('onRequest', async (request, reply) => {
-    markChecked(request, 'session');
-    let config: ResolvedRouteConfig;
-    try {
-      config = readRouteConfig(request);
-    } catch (cause) {
-      return refuse(new ApiKeyError('internal_error', { cause }), request, reply, undefined);
-    }
-    if (config.auth !== 'session') return;
-    const result = await guard.check({ headers: request.headers, clientAddress: request.ip });
-    if (result.ok) {
+  addGuardHook(
+    fastify,
+    'session',
+    (request) => guard.check({ headers: request.headers, clientAddress: request.ip }),
+    (request, result) => {
       request.portalSession = result.session;
-      return;
-    }
-    return refuse(result.error, request, reply, onError);
-  });
+    },
+    onError,
+  );
 };
 
 /**

@@ -1,8 +1,8 @@
 import type { ApiKeyContext } from '@keyward/core';
-import { type ApiKeyGuardOptions, createApiKeyGuard } from '@keyward/core/adapter';
+import { type ApiKeyGuardOptions, createApiKeyGuard, type GuardResult } from '@keyward/core/adapter';
 import type { Middleware } from 'koa';
 import { CALLER } from './caller.js';
-import { checkOnError, type OnApiKeyError, refuse } from './refuse.js';
+import { checkOnError, guardMiddleware, type OnApiKeyError } from './refuse.js';
 
 /** What {@link apiKeyAuth} adds to `ctx.state`. */
 export interface ApiKeyState {
@@ -28,13 +28,12 @@ export interface ApiKeyAuthOptions extends ApiKeyGuardOptions {
 export function apiKeyAuth(options: ApiKeyAuthOptions): Middleware<ApiKeyState> {
   const guard = createApiKeyGuard(options, { caller: CALLER, adapterOptions: ['onError'] });
   const onError = checkOnError<ApiKeyState>(options?.onError, CALLER);
-  return async (ctx, next) => {
-    // ctx.ip, not the socket: app.proxy decides who the client is.
-    const result = await guard.check({ headers: ctx.headers, clientAddress: ctx.ip });
-    if (result.ok) {
+  // ctx.ip, not the socket: app.proxy decides who the client is.
+  return guardMiddleware<ApiKeyState, GuardResult>(
+    (ctx) => guard.check({ headers: ctx.headers, clientAddress: ctx.ip }),
+    (ctx, result) => {
       ctx.state.apiKey = result.context ?? undefined;
-      return next();
-    }
-    return refuse(result.error, ctx, next, onError);
-  };
+    },
+    onError,
+  );
 }

@@ -38,3 +38,28 @@ export async function refuse<S>(
   }
   if (!passed && ctx.body == null) sendApiKeyError(ctx, error);
 }
+
+type Outcome = { ok: true } | { ok: false; error: ApiKeyError };
+
+/**
+ * The middleware of a guard (`apiKeyAuth`, `sessionAuth`): run `check`, hand a success to
+ * `accept` and go on, refuse the rest through `onError`. Not an async function: an answer from
+ * the cache goes straight on to `next()`, with no promise of its own.
+ */
+export function guardMiddleware<S, R extends Outcome>(
+  check: (ctx: ParameterizedContext<S>) => R | Promise<R>,
+  accept: (ctx: ParameterizedContext<S>, result: Extract<R, { ok: true }>) => void,
+  onError: OnApiKeyError<S> | undefined,
+): (ctx: ParameterizedContext<S>, next: Next) => Promise<unknown> {
+  return (ctx, next) => {
+    const finish = (result: R): Promise<unknown> => {
+      if (result.ok) {
+        accept(ctx, result as Extract<R, { ok: true }>);
+        return next();
+      }
+      return refuse((result as Extract<R, { ok: false }>).error, ctx, next, onError);
+    };
+    const result = check(ctx);
+    return result instanceof Promise ? result.then(finish) : finish(result);
+  };
+}

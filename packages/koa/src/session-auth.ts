@@ -1,8 +1,8 @@
 import type { PortalSession } from '@keyward/core';
-import { createSessionGuard, type SessionGuardOptions } from '@keyward/core/adapter';
+import { createSessionGuard, type SessionGuardOptions, type SessionGuardResult } from '@keyward/core/adapter';
 import type { Middleware } from 'koa';
 import { CALLER } from './caller.js';
-import { checkOnError, type OnApiKeyError, refuse } from './refuse.js';
+import { checkOnError, guardMiddleware, type OnApiKeyError } from './refuse.js';
 
 /** What {@link sessionAuth} adds to `ctx.state`. */
 export interface PortalSessionState {
@@ -32,12 +32,12 @@ const SESSION_CALLER = `${CALLER}: sessionAuth`;
 export function sessionAuth(options: SessionAuthOptions): Middleware<PortalSessionState> {
   const guard = createSessionGuard(options, { caller: SESSION_CALLER, adapterOptions: ['onError'] });
   const onError = checkOnError<PortalSessionState>(options?.onError, SESSION_CALLER);
-  return async (ctx, next) => {
-    const result = await guard.check({ headers: ctx.headers, clientAddress: ctx.ip });
-    if (result.ok) {
+  // ctx.ip, not the socket: app.proxy decides who the client is.
+  return guardMiddleware<PortalSessionState, SessionGuardResult>(
+    (ctx) => guard.check({ headers: ctx.headers, clientAddress: ctx.ip }),
+    (ctx, result) => {
       ctx.state.portalSession = result.session ?? undefined;
-      return next();
-    }
-    return refuse(result.error, ctx, next, onError);
-  };
+    },
+    onError,
+  );
 }

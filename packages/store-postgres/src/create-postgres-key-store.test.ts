@@ -101,8 +101,12 @@ describe('createPostgresKeyStore: options', () => {
       [{ datadir: 'memory://' }, `${CALLER}: options.datadir is not an option (did you mean options.dataDir?)`],
       [{ poolsize: 5 }, `${CALLER}: options.poolsize is not an option (did you mean options.poolSize?)`],
       [
+        { lookupTimeout: 200 },
+        `${CALLER}: options.lookupTimeout is not an option (did you mean options.lookupTimeoutMs?)`,
+      ],
+      [
         { ssl: true },
-        `${CALLER}: options.ssl is not an option; known: connectionString, dataDir, poolSize, usageFlushIntervalMs, now, onError`,
+        `${CALLER}: options.ssl is not an option; known: connectionString, dataDir, poolSize, usageFlushIntervalMs, connectTimeoutMs, queryTimeoutMs, lookupTimeoutMs, heartbeatIntervalMs, now, onError`,
       ],
     ];
     for (const [options, message] of cases) expect((await refusal(options)).message).toBe(message);
@@ -119,6 +123,10 @@ describe('createPostgresKeyStore: options', () => {
       [{ poolSize: '10' }, 'options.poolSize must be an integer of at least 1'],
       [{ usageFlushIntervalMs: 1.5 }, 'options.usageFlushIntervalMs must be an integer from 1 to 2147483647'],
       [{ usageFlushIntervalMs: 2 ** 31 }, 'options.usageFlushIntervalMs must be an integer from 1 to 2147483647'],
+      [{ connectTimeoutMs: 0 }, 'options.connectTimeoutMs must be an integer from 1 to 2147483647'],
+      [{ queryTimeoutMs: 1.5 }, 'options.queryTimeoutMs must be an integer from 1 to 2147483647'],
+      [{ lookupTimeoutMs: '500' }, 'options.lookupTimeoutMs must be an integer from 1 to 2147483647'],
+      [{ heartbeatIntervalMs: -1 }, 'options.heartbeatIntervalMs must be an integer from 1 to 2147483647'],
       [{ now: 'yesterday' }, 'options.now must be a function returning a Date'],
       [{ onError: 'log' }, 'options.onError must be a function'],
     ];

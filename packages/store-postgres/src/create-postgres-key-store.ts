@@ -68,7 +68,6 @@ import {
   DELETE_KEY,
   DELETE_SESSION,
   ENDPOINT_EXISTS,
-  EXPIRE_KEY,
   FIND_BY_HASH,
   FIND_SESSION_BY_HASH,
   GET_ENDPOINT,
@@ -88,6 +87,7 @@ import {
   RECORD_USAGE,
   SET_ENDPOINT_SECRETS,
   SET_IDEMPOTENCY_RESULT,
+  SET_SUCCESSOR,
   UPDATE_KEY,
 } from './sql.js';
 import { createUsageRecorder, type UsageRecorder } from './usage-recorder.js';
@@ -114,6 +114,31 @@ export interface PostgresKeyStoreOptions {
   poolSize?: number;
   /** How often recorded uses are written to `last_used_at`. Default 60,000 ms. */
   usageFlushIntervalMs?: number;
+  /**
+   * A PostgreSQL server only: how long to wait for a connection (a pooled one, a new one, the
+   * LISTEN connection) before failing. Default 5,000 ms.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * A PostgreSQL server only: how long any statement may go unanswered before it fails and its
+   * connection is dropped. Default 10,000 ms.
+   */
+  queryTimeoutMs?: number;
+  /**
+   * How long `findByHash`, `findSessionByHash` and `findEndpoint` (what authentication waits
+   * for) may take in all, connecting included, before they reject, so that an authenticator
+   * answers 503 `auth_unavailable` instead of hanging. Default 500 ms with a PostgreSQL server;
+   * with PGlite none unless set, since an embedded lookup has no network to wait for and cannot
+   * be interrupted.
+   */
+  lookupTimeoutMs?: number;
+  /**
+   * A PostgreSQL server only: how often the LISTEN connection is asked a `SELECT 1`.
+   * `changesReliable` is `false` once the last answer is to a question more than two intervals
+   * old (a connection a firewall forgot says nothing), and such a connection is replaced.
+   * Default 500 ms: a silent loss is noticed within a second.
+   */
+  heartbeatIntervalMs?: number;
   /** The clock for created, updated, expiry and rotation times, for tests. */
   now?: () => Date;
   /**
@@ -137,7 +162,10 @@ export interface PostgresKeyStore extends ManagedKeyStore, ManagedSessionStore, 
    * pushed to every instance (LISTEN/NOTIFY with a server).
    */
   watch(listener: (change: KeyChange) => void): () => void;
-  /** `false` while the LISTEN connection is lost; always `true` with PGlite. */
+  /**
+   * `false` while the LISTEN connection is lost or has not answered a heartbeat for two
+   * `heartbeatIntervalMs`; always `true` with PGlite.
+   */
   readonly changesReliable: boolean;
   /** Notes a use in memory; written in one batch per `usageFlushIntervalMs`. */
   recordUsage(id: string, at: Date): void;
@@ -147,9 +175,31 @@ export interface PostgresKeyStore extends ManagedKeyStore, ManagedSessionStore, 
 
 const PACKAGE = '@keyward/store-postgres';
 const CALLER = `${PACKAGE}: createPostgresKeyStore`;
-const STORE_OPTIONS = ['connectionString', 'dataDir', 'poolSize', 'usageFlushIntervalMs', 'now', 'onError'];
+const STORE_OPTIONS = [
+  'connectionString',
+  'dataDir',
+  'poolSize',
+  'usageFlushIntervalMs',
+  'connectTimeoutMs',
+  'queryTimeoutMs',
+  'lookupTimeoutMs',
+  'heartbeatIntervalMs',
+  'now',
+  'onError',
+];
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+const DEFAULT_LOOKUP_TIMEOUT_MS = 500;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 500;
+const DURATIONS = [
+  'usageFlushIntervalMs',
+  'connectTimeoutMs',
+  'queryTimeoutMs',
+  'lookupTimeoutMs',
+  'heartbeatIntervalMs',
+] as const;
 
 function defaultOnError(err: Error): void {
   console.warn(err.message);
@@ -184,9 +234,11 @@ function validateOptions(options: unknown): PostgresKeyStoreOptions {
   if (o.poolSize !== undefined && (!Number.isInteger(o.poolSize) || o.poolSize < 1)) {
     fail('poolSize', 'an integer of at least 1');
   }
-  const interval = o.usageFlushIntervalMs;
-  if (interval !== undefined && (!Number.isInteger(interval) || interval < 1 || interval > MAX_TIMER_MS)) {
-    fail('usageFlushIntervalMs', `an integer from 1 to ${MAX_TIMER_MS}`);
+  for (const name of DURATIONS) {
+    const ms = o[name];
+    if (ms !== undefined && (!Number.isInteger(ms) || ms < 1 || ms > MAX_TIMER_MS)) {
+      fail(name, `an integer from 1 to ${MAX_TIMER_MS}`);
+    }
   }
   if (o.now !== undefined && typeof o.now !== 'function') fail('now', 'a function returning a Date');
   if (o.onError !== undefined && typeof o.onError !== 'function') fail('onError', 'a function');
@@ -215,14 +267,31 @@ export async function createPostgresKeyStore(options?: PostgresKeyStoreOptions):
 
   let driver: SqlDriver;
   let listener: NotifyListener | null = null;
+  let lookupTimeoutMs = o.lookupTimeoutMs ?? null;
   if (o.connectionString === undefined) {
     driver = await createPgliteDriver(o.dataDir ?? './data');
   } else {
     const connectionString = o.connectionString;
-    driver = createPgDriver({ connectionString, poolSize: o.poolSize, onError });
+    const connectTimeoutMs = o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    lookupTimeoutMs ??= DEFAULT_LOOKUP_TIMEOUT_MS;
+    driver = createPgDriver({
+      connectionString,
+      poolSize: o.poolSize,
+      connectTimeoutMs,
+      queryTimeoutMs: o.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+      onError,
+    });
     listener = createNotifyListener({
       createClient: () =>
-        new pg.Client({ connectionString, application_name: 'keyward-listener', keepAlive: true }) as ListenerClient,
+        listenerClient(
+          new pg.Client({
+            connectionString,
+            application_name: 'keyward-listener',
+            keepAlive: true,
+            connectionTimeoutMillis: connectTimeoutMs,
+          }),
+        ),
+      heartbeatIntervalMs: o.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
       listen: LISTEN_CHANGES,
       channel: CHANGES_CHANNEL,
       onNotification: (payload) => {
@@ -251,7 +320,36 @@ export async function createPostgresKeyStore(options?: PostgresKeyStoreOptions):
     },
   });
 
-  return new SqlKeyStore(driver, listener, usage, now, changes);
+  return new SqlKeyStore(driver, listener, usage, now, changes, lookupTimeoutMs);
+}
+
+/** A node-postgres client as the listener uses it, with a way to drop a connection that went silent. */
+function listenerClient(client: pg.Client): ListenerClient {
+  return Object.assign(client, {
+    destroy: () => {
+      // The socket, without the goodbye that `end()` waits for and a forgotten connection
+      // never answers. node-postgres has no public call for it.
+      (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    },
+  }) as ListenerClient;
+}
+
+/**
+ * `lookup` within `ms`, or a rejection naming `what` and the limit. The lookup is not waited
+ * for after that (its own query timeout frees its connection); its late failure is swallowed.
+ */
+async function within<T>(ms: number | null, what: string, lookup: Promise<T>): Promise<T> {
+  if (ms === null) return lookup;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${PACKAGE}: ${what}: no answer from the database within ${ms} ms`)), ms);
+  });
+  lookup.catch(() => {});
+  try {
+    return await Promise.race([lookup, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -293,6 +391,7 @@ class SqlKeyStore implements PostgresKeyStore {
   readonly #usage: UsageRecorder;
   readonly #now: () => Date;
   readonly #changes: ChangeEmitter;
+  readonly #lookupTimeoutMs: number | null;
   #closing: Promise<void> | null = null;
 
   constructor(
@@ -301,12 +400,28 @@ class SqlKeyStore implements PostgresKeyStore {
     usage: UsageRecorder,
     now: () => Date,
     changes: ChangeEmitter,
+    lookupTimeoutMs: number | null,
   ) {
     this.#driver = driver;
     this.#listener = listener;
     this.#usage = usage;
     this.#now = now;
     this.#changes = changes;
+    this.#lookupTimeoutMs = lookupTimeoutMs;
+  }
+
+  /**
+   * A lookup authentication waits for: bounded in all by `lookupTimeoutMs`. Its statement gets
+   * twice that, so that the bound in all always answers first, with its own message, and a
+   * statement that never gets an answer still frees its connection soon after.
+   */
+  #lookUp<R>(what: string, text: string, params: unknown[]): Promise<{ rows: R[] }> {
+    const ms = this.#lookupTimeoutMs;
+    return within(
+      ms,
+      what,
+      this.#driver.query<R>(text, params, ms === null ? undefined : { timeoutMs: Math.min(2 * ms, MAX_TIMER_MS) }),
+    );
   }
 
   get changesReliable(): boolean {
@@ -326,7 +441,7 @@ class SqlKeyStore implements PostgresKeyStore {
     this.#assertOpen();
     // The format is checked here too, so no caller can make the store look up garbage.
     if (typeof hash !== 'string' || !HASH_PATTERN.test(hash)) return null;
-    const { rows } = await this.#driver.query<KeyRow>(FIND_BY_HASH, [hash]);
+    const { rows } = await this.#lookUp<KeyRow>('findByHash', FIND_BY_HASH, [hash]);
     return rows[0] ? rowToStoredApiKey(rows[0]) : null;
   }
 
@@ -415,23 +530,31 @@ class SqlKeyStore implements PostgresKeyStore {
     const now = this.#now();
     let oldHash: string | undefined;
     const rotate = async (tx: Queryable): Promise<CreatedApiKeyRecord | null> => {
-      // Locked, so two rotations of one key cannot both succeed and leave two successors.
+      // Locked until the transaction ends: rotations of one key, from any instance, run one
+      // after another, and each after the first finds the successor (or the key gone).
       const { rows } = await tx.query<KeyRow>(GET_IN_SCOPE_FOR_UPDATE, [id, tenantId, environmentId]);
       if (!rows[0]) return null;
       const old = rowToStoredApiKey(rows[0]);
+      // Throws 409 conflict for an inactive, expired or already rotated key: nothing is written.
       const plan = planRotation(old, gracePeriodSeconds, now);
       const created = prepareApiKey(plan.successor, now);
-      await tx.query(INSERT_KEY, storedApiKeyToParams(created.record));
       if (plan.oldKeyExpiresAt === null) {
         await tx.query(DELETE_KEY, [old.id, tenantId, environmentId]);
       } else {
-        await tx.query(EXPIRE_KEY, [old.id, plan.oldKeyExpiresAt, now]);
+        const marked = await tx.query(SET_SUCCESSOR, [old.id, plan.oldKeyExpiresAt, now, created.record.id]);
+        // Under the lock this cannot happen; if it ever did, the rollback leaves no second successor.
+        if (marked.rows.length !== 1) {
+          throw new ApiKeyError('conflict', { message: 'API key cannot be rotated: another rotation of it won' });
+        }
       }
+      await tx.query(INSERT_KEY, storedApiKeyToParams(created.record));
       oldHash = old.hash;
       return { key: created.key, apiKey: toApiKeyRecord(created.record) };
     };
     const result = await this.#driver.transaction((tx) => {
       if (idempotencyKey === undefined) return rotate(tx);
+      // The replay is answered before `rotate` runs: a retry of a rotation with a grace period
+      // gets its successor back, not the 409 the now-rotated key would get.
       const call = planIdempotentRotation(parsedScope, id, gracePeriodSeconds, idempotencyKey);
       return once(tx, call, now, () => rotate(tx));
     });
@@ -443,7 +566,7 @@ class SqlKeyStore implements PostgresKeyStore {
   async findSessionByHash(hash: string): Promise<StoredSession | null> {
     this.#assertOpen();
     if (typeof hash !== 'string' || !HASH_PATTERN.test(hash)) return null;
-    const { rows } = await this.#driver.query<SessionRow>(FIND_SESSION_BY_HASH, [hash]);
+    const { rows } = await this.#lookUp<SessionRow>('findSessionByHash', FIND_SESSION_BY_HASH, [hash]);
     return rows[0] ? rowToStoredSession(rows[0]) : null;
   }
 
@@ -488,7 +611,7 @@ class SqlKeyStore implements PostgresKeyStore {
     this.#assertOpen();
     const { tenantId, environmentId } = parseKeyScope(scope);
     if (typeof id !== 'string') return null;
-    const { rows } = await this.#driver.query<EndpointRow>(GET_ENDPOINT, [id, tenantId, environmentId]);
+    const { rows } = await this.#lookUp<EndpointRow>('findEndpoint', GET_ENDPOINT, [id, tenantId, environmentId]);
     if (!rows[0]) return null;
     const stored = rowToStoredEndpoint(rows[0]);
     // At the receiver's time, not this store's clock: the secrets that verify a delivery now.

@@ -13,6 +13,7 @@ export interface KeyRow {
   scopes: string[] | null;
   active: boolean;
   expires_at: Date | string | null;
+  successor_id: string | null;
   last_used_at: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;
@@ -50,6 +51,7 @@ export function rowToStoredApiKey(row: KeyRow): StoredApiKey {
     scopes: toScopes(row.scopes),
     active: row.active,
     expiresAt: toDateOrNull(row.expires_at),
+    successorId: row.successor_id,
     lastUsedAt: toDateOrNull(row.last_used_at),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
@@ -70,6 +72,7 @@ export function storedApiKeyToParams(record: StoredApiKey): unknown[] {
     record.scopes,
     record.active,
     record.expiresAt,
+    record.successorId ?? null,
     record.lastUsedAt,
     record.createdAt,
     record.updatedAt,

@@ -6,6 +6,7 @@ import {
   MIGRATION_1,
   MIGRATION_2,
   MIGRATION_3,
+  MIGRATION_4,
   MIGRATION_5,
   SELECT_MIGRATIONS,
 } from './sql.js';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'create_api_keys', statements: MIGRATION_1 },
   { version: 2, name: 'create_sessions', statements: MIGRATION_2 },
   { version: 3, name: 'create_webhooks', statements: MIGRATION_3 },
+  { version: 4, name: 'add_key_successor', statements: MIGRATION_4 },
   { version: 5, name: 'create_idempotency_keys', statements: MIGRATION_5 },
 ];
 

@@ -13,7 +13,7 @@ export const CHANGES_CHANNEL = 'keyward_key_changes';
 const KEYS_TABLE = 'keyward_api_keys';
 
 const COLUMNS =
-  'id, hash, name, type, display_id, tenant_id, environment_id, user_id, scopes, active, expires_at, last_used_at, created_at, updated_at';
+  'id, hash, name, type, display_id, tenant_id, environment_id, user_id, scopes, active, expires_at, successor_id, last_used_at, created_at, updated_at';
 
 /** A key by its hash, through the unique index on `hash`. $1 hash. */
 export const FIND_BY_HASH = `SELECT ${COLUMNS} FROM ${KEYS_TABLE} WHERE hash = $1`;
@@ -24,9 +24,9 @@ export const GET_IN_SCOPE = `SELECT ${COLUMNS} FROM ${KEYS_TABLE} WHERE id = $1 
 /** As {@link GET_IN_SCOPE}, locking the row for a rotation. */
 export const GET_IN_SCOPE_FOR_UPDATE = `${GET_IN_SCOPE} FOR UPDATE`;
 
-/** $1…$14 in the order of the columns. */
+/** $1…$15 in the order of the columns. */
 export const INSERT_KEY = `INSERT INTO ${KEYS_TABLE} (${COLUMNS})
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14)`;
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15)`;
 
 /**
  * One page, the total and the count of keys before the page in one statement (one snapshot).
@@ -106,9 +106,16 @@ export const DELETE_KEY = `WITH deleted AS (
   )
   SELECT deleted.hash, pg_notify('${CHANGES_CHANNEL}', deleted.hash)::text AS notified FROM deleted`;
 
-/** The end of a rotation's grace period. $1 id, $2 expires_at, $3 now. */
-export const EXPIRE_KEY = `WITH changed AS (
-    UPDATE ${KEYS_TABLE} SET expires_at = $2, updated_at = $3 WHERE id = $1 RETURNING hash
+/**
+ * A rotation with a grace period: the old key gets its successor and the end of its grace.
+ * Only a key without a successor is changed (no row back: another rotation won), so a key can
+ * never get two successors, even if this statement ran outside the row lock rotate takes.
+ * $1 id, $2 expires_at, $3 now, $4 the successor's id.
+ */
+export const SET_SUCCESSOR = `WITH changed AS (
+    UPDATE ${KEYS_TABLE} SET expires_at = $2, updated_at = $3, successor_id = $4
+    WHERE id = $1 AND successor_id IS NULL
+    RETURNING hash
   )
   SELECT changed.hash, pg_notify('${CHANGES_CHANNEL}', changed.hash)::text AS notified FROM changed`;
 
@@ -261,6 +268,13 @@ export const MIGRATION_1 = [
   `CREATE INDEX ${KEYS_TABLE}_scope_created_idx
     ON ${KEYS_TABLE} (tenant_id, environment_id, created_at DESC, id COLLATE "C" DESC)`,
 ];
+
+/**
+ * Version 4: the successor of a rotated key. Set in the rotation's transaction; a key that has
+ * one cannot be rotated again, so a key has exactly one successor. Keys rotated before this
+ * version have none recorded: their grace periods end as they were set.
+ */
+export const MIGRATION_4 = [`ALTER TABLE ${KEYS_TABLE} ADD COLUMN successor_id text`];
 
 /** Version 2: portal sessions, stored by the SHA-256 of their token. */
 export const MIGRATION_2 = [

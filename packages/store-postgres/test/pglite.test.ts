@@ -140,7 +140,7 @@ describe('PostgresKeyStore on PGlite in a folder', () => {
     }
   });
 
-  it('upgrades a database of version 1 to sessions and webhooks, keeping its keys', async () => {
+  it('upgrades a database of version 1 to sessions, webhooks and rotation successors, keeping its keys', async () => {
     const dir = join(dataDir, 'upgrade');
     const old = await createPgliteDriver(dir);
     try {
@@ -158,7 +158,18 @@ describe('PostgresKeyStore on PGlite in a folder', () => {
 
     const store = await createPostgresKeyStore({ dataDir: dir });
     try {
-      expect(await store.findByHash(hashApiKey('a'.repeat(64)))).toMatchObject({ id: 'key_old', name: 'from v1' });
+      expect(await store.findByHash(hashApiKey('a'.repeat(64)))).toMatchObject({
+        id: 'key_old',
+        name: 'from v1',
+        successorId: null,
+      });
+      // Version 4 records a rotated key's successor, so a key of version 1 rotates exactly once.
+      const v1Scope = { tenantId: 't1', environmentId: 'prod' };
+      const successor = await store.rotate(v1Scope, 'key_old', { gracePeriodSeconds: 60 });
+      expect(await store.findByHash(hashApiKey('a'.repeat(64)))).toMatchObject({ successorId: successor?.apiKey.id });
+      await expect(store.rotate(v1Scope, 'key_old', { gracePeriodSeconds: 60 })).rejects.toMatchObject({
+        code: 'conflict',
+      });
       const { token } = await store.createSession({ tenantId: 't1', environmentId: 'prod', customerId: 'c' });
       expect(await store.findSessionByHash(hashSessionToken(token))).not.toBeNull();
       expect(await store.listEndpoints({ tenantId: 't1', environmentId: 'prod' })).toEqual([]);
@@ -168,7 +179,7 @@ describe('PostgresKeyStore on PGlite in a folder', () => {
     const check = await PGlite.create(dir);
     try {
       const applied = await check.query<{ version: number }>('SELECT version FROM keyward_migrations ORDER BY version');
-      expect(applied.rows.map((r) => r.version)).toEqual([1, 2, 3, 5]);
+      expect(applied.rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
     } finally {
       await check.close();
     }

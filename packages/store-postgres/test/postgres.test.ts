@@ -89,11 +89,12 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
         const { key } = await stores[0]!.create({ ...scope, name: 'shared' });
         for (const s of stores) expect((await s.findByHash(hashApiKey(key)))?.name).toBe('shared');
         const applied = await sqlIn(fresh.url, 'SELECT version, name FROM keyward_migrations ORDER BY version');
-        // Sessions and webhooks came as versions 2 and 3; version 1 is applied as it always was.
+        // Sessions and webhooks came as versions 2 and 3, rotation successors as 4; version 1 is applied as it always was.
         expect(applied.rows).toEqual([
           { version: 1, name: 'create_api_keys' },
           { version: 2, name: 'create_sessions' },
           { version: 3, name: 'create_webhooks' },
+          { version: 4, name: 'add_key_successor' },
           { version: 5, name: 'create_idempotency_keys' },
         ]);
         const indexes = await sqlIn(
@@ -118,7 +119,7 @@ describe.skipIf(skip)('PostgresKeyStore on a PostgreSQL server: several instance
       // A restart finds the schema in place and applies nothing.
       const again = await createPostgresKeyStore({ connectionString: fresh.url, onError: () => {} });
       await again.close();
-      expect((await sqlIn(fresh.url, 'SELECT count(*)::int AS n FROM keyward_migrations')).rows[0]).toEqual({ n: 4 });
+      expect((await sqlIn(fresh.url, 'SELECT count(*)::int AS n FROM keyward_migrations')).rows[0]).toEqual({ n: 5 });
     } finally {
       await fresh.drop();
     }

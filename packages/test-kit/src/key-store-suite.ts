@@ -3,7 +3,7 @@
 // that wants to show it behaves and refuses alike.
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { createAuthenticator, hashApiKey, isApiKeyFormat, MemoryKeyStore } from '@keyward/core';
+import { createAuthenticator, hashApiKey, isApiKeyError, isApiKeyFormat, MemoryKeyStore } from '@keyward/core';
 import type { ApiKeyRecord, KeyChange, KeyScope, ManagedKeyStore } from '@keyward/core/store';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -40,6 +40,20 @@ export interface KeyStoreFactory {
 }
 
 const CALLER = '@keyward/test-kit: describeKeyStoreSuite';
+
+/**
+ * Expects a rotation refused as keyward's 409 `conflict` (an `ApiKeyError`, so a server renders it
+ * as it is), with a message saying why.
+ */
+async function expectRotationRefused(attempt: Promise<unknown>, why: RegExp): Promise<void> {
+  const err = await attempt.then(
+    () => new Error('the rotation was not refused'),
+    (e: unknown) => e,
+  );
+  expect(isApiKeyError(err), String(err)).toBe(true);
+  expect(err).toMatchObject({ code: 'conflict', status: 409 });
+  expect((err as Error).message).toMatch(why);
+}
 /** The fields of a record that do not depend on randomness or the clock. */
 function comparable(record: ApiKeyRecord) {
   const { id: _id, displayId: _displayId, createdAt: _c, updatedAt: _u, ...rest } = record;
@@ -366,6 +380,30 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
       expect((await store.create({ ...scope, name: 'after' }, { idempotencyKey: unused })).replayed).toBeUndefined();
     });
 
+    it('replays a rotation with a grace period before the one-successor rule would refuse it', async () => {
+      const scope = freshScope();
+      const { apiKey: old } = await store.create({ ...scope, name: 'graceful', scopes: ['a'] });
+      const idempotencyKey = randomBytes(32).toString('base64url');
+      tick();
+      const first = await store.rotate(scope, old.id, { gracePeriodSeconds: 3600, idempotencyKey });
+      if (!first) throw new Error('the first rotation must succeed');
+      expect(await store.get(scope, old.id)).toMatchObject({ successorId: first.apiKey.id });
+      tick();
+      // The old key is in its grace period with a successor: a retry (its response lost) gets that
+      // successor back, not the 409 a new rotation of the key gets.
+      const again = await store.rotate(scope, old.id, { gracePeriodSeconds: 3600, idempotencyKey });
+      expect(again).toEqual({ ...first, replayed: true });
+      await expectRotationRefused(store.rotate(scope, old.id, { gracePeriodSeconds: 3600 }), /already rotated/);
+      const otherKey = randomBytes(32).toString('base64url');
+      await expectRotationRefused(
+        store.rotate(scope, old.id, { gracePeriodSeconds: 3600, idempotencyKey: otherKey }),
+        /already rotated/,
+      );
+      // The refused call recorded nothing: its idempotency key is still free for a real call.
+      expect((await store.create({ ...scope, name: 'after' }, { idempotencyKey: otherKey })).replayed).toBeUndefined();
+      expect((await store.list(scope)).total).toBe(3);
+    });
+
     it('refuses idempotency keys too short to be unguessable', async () => {
       const scope = freshScope();
       for (const bad of ['', 'short', 'x'.repeat(31), 'é'.repeat(40), `${'a'.repeat(40)} b`, 'a'.repeat(256), 42]) {
@@ -430,7 +468,8 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
     it('rotates with grace: the old key expires at now + grace, or keeps an earlier expiry', async () => {
       const scope = freshScope();
       const late = await store.create({ ...scope, name: 'late' });
-      const soonExpiry = new Date(SUITE_START + 1_000);
+      // Still unexpired when rotated (an expired key cannot be), but before the grace would end.
+      const soonExpiry = new Date(now().getTime() + 60_000);
       const soon = await store.create({ ...scope, name: 'soon', expiresAt: soonExpiry });
       tick(5_000);
       const rotatedLate = await store.rotate(scope, late.apiKey.id, { gracePeriodSeconds: 3600 });
@@ -453,6 +492,55 @@ export function describeKeyStoreSuite(factory: KeyStoreFactory): void {
       expect(await store.rotate({ ...scope, environmentId: 'dev' }, apiKey.id, { gracePeriodSeconds: 10 })).toBeNull();
       expect(await store.findByHash(hashApiKey(key))).toMatchObject({ expiresAt: null });
       expect((await store.list(scope)).total).toBe(1);
+    });
+
+    it('gives a key exactly one successor: during its grace period it cannot be rotated again', async () => {
+      const scope = freshScope();
+      const old = await store.create({ ...scope, name: 'once' });
+      expect(old.apiKey.successorId).toBeNull();
+      tick();
+      const first = await store.rotate(scope, old.apiKey.id, { gracePeriodSeconds: 3600 });
+      if (!first) throw new Error('the first rotation must succeed');
+      expect(first.apiKey.successorId).toBeNull();
+      const rotatedOld = await store.findByHash(hashApiKey(old.key));
+      expect(rotatedOld).toMatchObject({ successorId: first.apiKey.id, active: true });
+      expect(await store.get(scope, old.apiKey.id)).toMatchObject({ successorId: first.apiKey.id });
+      tick();
+      for (const options of [{ gracePeriodSeconds: 3600 }, { gracePeriodSeconds: 0 }, undefined]) {
+        await expectRotationRefused(store.rotate(scope, old.apiKey.id, options), /already rotated/);
+      }
+      // A refused rotation changes nothing: the old key keeps its grace end and still works.
+      expect(await store.findByHash(hashApiKey(old.key))).toEqual(rotatedOld);
+      const ids = (await store.list(scope)).items.map((k) => k.id).sort();
+      expect(ids).toEqual([old.apiKey.id, first.apiKey.id].sort());
+      // The successor is a key like any other: it has no successor yet, so it can be rotated.
+      const second = await store.rotate(scope, first.apiKey.id);
+      expect(second?.apiKey.name).toBe('once');
+      // Once the grace has ended the old key is expired: still no second successor.
+      tick(3_600_000);
+      await expectRotationRefused(store.rotate(scope, old.apiKey.id), /already rotated/);
+      expect((await store.list(scope)).total).toBe(2);
+    });
+
+    it('brings back no deactivated or expired key: rotating one is refused and changes nothing', async () => {
+      const scope = freshScope();
+      const off = await store.create({ ...scope, name: 'off', scopes: ['*'] });
+      await store.update(scope, off.apiKey.id, { active: false });
+      const ending = await store.create({ ...scope, name: 'ending', expiresAt: new Date(now().getTime() + 1_000) });
+      const offBefore = await store.findByHash(hashApiKey(off.key));
+      // Expired from the instant of its expiry on, as the authenticator counts it.
+      tick(1_000);
+      const endingBefore = await store.findByHash(hashApiKey(ending.key));
+      for (const grace of [0, 3600]) {
+        await expectRotationRefused(store.rotate(scope, off.apiKey.id, { gracePeriodSeconds: grace }), /inactive/);
+        await expectRotationRefused(store.rotate(scope, ending.apiKey.id, { gracePeriodSeconds: grace }), /expired/);
+      }
+      expect(await store.findByHash(hashApiKey(off.key))).toEqual(offBefore);
+      expect(await store.findByHash(hashApiKey(ending.key))).toEqual(endingBefore);
+      expect((await store.list(scope)).total).toBe(2);
+      // Reactivated (which a server allows only to a caller that could have made the key), it rotates.
+      await store.update(scope, off.apiKey.id, { active: true });
+      expect((await store.rotate(scope, off.apiKey.id))?.apiKey).toMatchObject({ active: true, scopes: ['*'] });
     });
 
     it('keeps tenants and environments apart in every operation', async () => {

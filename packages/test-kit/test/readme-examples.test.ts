@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readmeExamples, runExample } from '../src/readme-examples.js';
+import { compileReadmeExamples, readmeExamples, runExample } from '../src/readme-examples.js';
 
 describe('runExample', () => {
   it('serves default, named and renamed imports from the given modules, top-level await included', async () => {
@@ -42,4 +42,24 @@ describe('readmeExamples', () => {
     writeFileSync(file, '# x\n\n## Section\n\n```js\none\n```\n');
     expect(readmeExamples(pathToFileURL(file)).openingIsFirst).toBe(false);
   });
+});
+
+describe('compileReadmeExamples', () => {
+  it('compiles each js and ts block under --strict, and reports what does not compile', async () => {
+    const cache = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'readme-'));
+    const file = join(dir, 'README.md');
+    writeFileSync(
+      file,
+      '# x\n\n```js\nconst n = [1].find((x) => x > 0);\nconsole.log(n + 1);\n```\n\n```ts\nconst ok: number = 1;\n```\n',
+    );
+    const output = await compileReadmeExamples([{ readme: pathToFileURL(file) }]);
+    // `find` may return undefined: strict null checks refuse `n + 1` (TS18048) in block 1 only.
+    expect(output).toMatch(/example-1\.ts\(2,13\): error TS18048/);
+    expect(output).not.toMatch(/example-2\.ts/);
+    writeFileSync(file, '# x\n\n```js\nconst n = [1].find((x) => x > 0);\nconsole.log((n ?? 0) + 1);\n```\n');
+    expect(await compileReadmeExamples([{ readme: pathToFileURL(file) }])).toBe('');
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });

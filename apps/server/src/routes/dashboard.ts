@@ -1,4 +1,5 @@
-import { DASHBOARD_HTML, DASHBOARD_JS } from '../dashboard/page.js';
+import { DASHBOARD_HTML } from '../dashboard/page.js';
+import { DASHBOARD_JS } from '../dashboard/script.js';
 import { defineOperation, type Operation } from '../operation.js';
 
 // Only our own script may run, nothing may frame the page (clickjacking a revoke button), and
@@ -18,10 +19,22 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * `GET /dashboard` and its script: a small page to list, create and revoke keys with a pasted
- * key. No key to load it. A user interface, not part of the API: left out of the OpenAPI document.
+ * `GET /dashboard` and its script: a page to manage keys, portal sessions and webhook endpoints
+ * with a pasted key, and `GET /` sending a browser there. No key to load them. A user interface,
+ * not part of the API: left out of the OpenAPI document.
  */
 export const dashboardOperations: readonly Operation[] = [
+  defineOperation({
+    operationId: 'getRoot',
+    method: 'GET',
+    path: '/',
+    auth: 'none',
+    summary: 'Sends a browser to the dashboard',
+    tags: ['service'],
+    document: false,
+    response: { status: 302, description: 'To the dashboard', location: '/dashboard' },
+    handler: () => {},
+  }),
   defineOperation({
     operationId: 'getDashboard',
     method: 'GET',

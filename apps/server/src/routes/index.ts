@@ -1,6 +1,6 @@
 import type { Operation } from '../operation.js';
 import { dashboardOperations } from './dashboard.js';
-import { getHealth } from './health.js';
+import { getHealth, getReady } from './health.js';
 import { keyOperations } from './keys.js';
 import { getMe } from './me.js';
 import { getOpenApiDocument } from './openapi.js';
@@ -13,6 +13,7 @@ import { receiveWebhook, webhookKeyOperations } from './webhooks.js';
  */
 export const SERVER_OPERATIONS: readonly Operation[] = [
   getHealth,
+  getReady,
   getOpenApiDocument,
   getMe,
   ...keyOperations,

@@ -1,4 +1,4 @@
-import { ApiKeyError, hasScopes } from '@keyward/core';
+import { type ApiKeyContext, ApiKeyError, type ApiKeyRecord, hasScopes } from '@keyward/core';
 import { defineOperation, type Operation } from '../operation.js';
 import {
   apiKeyListSchema,
@@ -21,6 +21,27 @@ function notFound(): ApiKeyError {
   // The same answer for "no such key" and "another tenant's key": nothing outside the caller's
   // tenant and environment can be confirmed to exist.
   return new ApiKeyError('not_found', { message: 'API key not found' });
+}
+
+/**
+ * Refuses to rotate or reactivate a key the caller could not have created itself, since either
+ * hands the caller (or whoever holds the key) a working key again: one with a scope the caller
+ * lacks, or one bound to another user. Create binds a new key to the caller's own user, so a
+ * caller may act only on keys of that user, and a caller without a user only on keys without
+ * one. A key's scopes and user never change, so checking the record read before the write is
+ * enough.
+ */
+function assertCouldHaveCreated(caller: ApiKeyContext, target: ApiKeyRecord, action: 'rotate' | 'reactivate'): void {
+  if (!hasScopes(caller.scopes, target.scopes)) {
+    throw new ApiKeyError('insufficient_scope', {
+      message: `A key can only ${action} keys whose scopes it holds itself`,
+    });
+  }
+  if (target.userId !== caller.userId) {
+    throw new ApiKeyError('insufficient_scope', {
+      message: `A key can only ${action} keys of its own user (a key without a user: keys without one)`,
+    });
+  }
 }
 
 /**
@@ -118,12 +139,20 @@ export const keyOperations: readonly Operation[] = [
     auth: 'apiKey',
     scopes: WRITE,
     summary: 'Rename, deactivate or reactivate a key',
+    description:
+      'Renaming and deactivating need only keys:write. Reactivating (`active: true`) also needs every scope of the key and its user (or, for a caller without a user, a key without one): only a key that could have created it may bring it back. A reactivated key that has expired stays expired.',
     tags: ['keys'],
     params: keyIdParamsSchema,
     body: { schema: updateKeyBodySchema },
     response: { status: 200, description: 'The changed key', schema: apiKeySchema },
     errors: { 404: NOT_FOUND },
     handler: async ({ apiKey, params, body }, { storage, now }) => {
+      if (body.active === true) {
+        const existing = await storage.keys.get(keyScopeOf(apiKey), params.id);
+        if (!existing) throw notFound();
+        // Deactivation is a PATCH anyone with keys:write may make; its undoing must not be.
+        assertCouldHaveCreated(apiKey, existing, 'reactivate');
+      }
       const updated = await storage.keys.update(keyScopeOf(apiKey), params.id, body);
       if (!updated) throw notFound();
       return toWireApiKey(updated, now());
@@ -154,7 +183,7 @@ export const keyOperations: readonly Operation[] = [
     scopes: WRITE,
     summary: 'Replace a key, keeping the old one for a grace period',
     description:
-      'Needs every scope of the rotated key too, since rotation hands out a fresh key with them. With an Idempotency-Key, a retry gets the same successor back, even after the old key is gone.',
+      'Issues a successor with the same name, scopes, user and expiry. Needs every scope of the rotated key and its user (or, for a caller without a user, a key without one), since rotation hands out a fresh key with them. Only an active, unexpired key that has not been rotated before can be rotated: a key has exactly one successor, so a key in its grace period cannot be rotated again (rotate the successor instead), and a deactivated or expired key is not brought back. With an Idempotency-Key, a retry gets the same successor back, even after the old key is gone or is in its grace period.',
     tags: ['keys'],
     params: keyIdParamsSchema,
     idempotencyKey: true,
@@ -166,31 +195,29 @@ export const keyOperations: readonly Operation[] = [
       schema: createdApiKeySchema,
       noStore: true,
     },
-    errors: { 404: NOT_FOUND },
+    errors: {
+      404: NOT_FOUND,
+      409: 'conflict: the key is inactive, has expired, or was already rotated (it is in its grace period); the message says which',
+    },
     handler: async ({ apiKey, params, body, reply, idempotencyKey }, { storage, now }) => {
       const scope = keyScopeOf(apiKey);
       const existing = await storage.keys.get(scope, params.id);
       // A retried rotation without grace finds the old key gone: the store may still hold its
       // answer under the Idempotency-Key, so only a call without one stops here.
       if (!existing && idempotencyKey === undefined) throw notFound();
-      // Rotation hands out a fresh plaintext with the old key's scopes: only a key that holds
-      // them all may do it, or rotate would be a way round the subset rule of create.
-      const mayRotate = (scopes: readonly string[]) => {
-        if (!hasScopes(apiKey.scopes, [...scopes])) {
-          throw new ApiKeyError('insufficient_scope', {
-            message: 'A key can only rotate keys whose scopes it holds itself',
-          });
-        }
-      };
-      if (existing) mayRotate(existing.scopes);
+      // Rotation hands out a fresh plaintext with the old key's scopes and user: without this,
+      // rotate would be a way round the subset rule of create, and a way to act as another user.
+      if (existing) assertCouldHaveCreated(apiKey, existing, 'rotate');
+      // The store refuses (409 conflict) an inactive, expired or already rotated key, atomically;
+      // a retry with the same Idempotency-Key gets the stored successor back before that check.
       const rotated = await storage.keys.rotate(scope, params.id, {
         gracePeriodSeconds: body?.grace_period_seconds ?? 0,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       });
       if (!rotated) throw notFound();
       // A replay of a rotation whose old key is gone was not checked above: the successor has
-      // the old key's scopes, so the same rule applies to it.
-      if (!existing) mayRotate(rotated.apiKey.scopes);
+      // the old key's scopes and user, so the same rule applies to it.
+      if (!existing) assertCouldHaveCreated(apiKey, rotated.apiKey, 'rotate');
       if (rotated.replayed) reply.header('idempotent-replayed', 'true');
       return { api_key: rotated.key, secret: toWireApiKey(rotated.apiKey, now()) };
     },

@@ -72,7 +72,7 @@ describe('keyward keys', () => {
       .reply(200, { items: [record], pagination: { total: 3, limit: 1, offset: 2 } });
     const code = await keysCommand(io, ['list'], { json: false, limit: '1', offset: '2' }, client());
     expect(code).toBe(0);
-    expect(out.join('')).toContain('key_1  efefef***ef  active  ci  [keys:read]');
+    expect(out.join('')).toContain('key_1  ci    efefef***ef  active  keys:read  never    never');
     expect(out.join('')).toContain('1 of 3 (from 2)');
   });
 
@@ -106,7 +106,7 @@ describe('keyward keys', () => {
 
   it('revokes a key', async () => {
     agent.get(ORIGIN).intercept({ path: '/v1/secrets/api/keys/key_1', method: 'DELETE' }).reply(204, '');
-    expect(await keysCommand(io, ['revoke', 'key_1'], { json: false }, client())).toBe(0);
+    expect(await keysCommand(io, ['revoke', 'key_1'], { json: false, yes: true }, client())).toBe(0);
     expect(out.join('')).toBe('revoked key_1\n');
   });
 

@@ -64,7 +64,8 @@ describe('keyward portal create-session', () => {
     const sent = expect201('/v1/portal/sessions', CREATED);
     expect(await portalCommand(io, ['create-session'], { customer: 'cus_42', json: true }, client())).toBe(0);
     expect(sent.body).toEqual({ customer_id: 'cus_42' });
-    expect(JSON.parse(out.join(''))).toEqual({ token: TOKEN, sessionId: 'ses_1', expiresAt: CREATED.expires_at });
+    // The API's own body, snake_case: what the server sent.
+    expect(JSON.parse(out.join(''))).toEqual(CREATED);
     expect(err.join('')).not.toContain(TOKEN);
   });
 
@@ -103,13 +104,13 @@ describe('keyward portal create-session', () => {
 describe('keyward portal revoke-session', () => {
   it('revokes a session by its id', async () => {
     agent.get(ORIGIN).intercept({ path: '/v1/portal/sessions/ses_1', method: 'DELETE' }).reply(204, '');
-    expect(await portalCommand(io, ['revoke-session', 'ses_1'], {}, client())).toBe(0);
+    expect(await portalCommand(io, ['revoke-session', 'ses_1'], { yes: true }, client())).toBe(0);
     expect(out.join('')).toBe('revoked ses_1\n');
   });
 
   it('prints {id, revoked} with --json', async () => {
     agent.get(ORIGIN).intercept({ path: '/v1/portal/sessions/ses_1', method: 'DELETE' }).reply(204, '');
-    expect(await portalCommand(io, ['revoke-session', 'ses_1'], { json: true }, client())).toBe(0);
+    expect(await portalCommand(io, ['revoke-session', 'ses_1'], { json: true, yes: true }, client())).toBe(0);
     expect(JSON.parse(out.join(''))).toEqual({ id: 'ses_1', revoked: true });
   });
 
@@ -122,7 +123,7 @@ describe('keyward portal revoke-session', () => {
   });
 
   it('refuses a token given as the id without sending or printing it', async () => {
-    await expect(portalCommand(io, ['revoke-session', TOKEN], {}, client())).rejects.toThrow(TypeError);
+    await expect(portalCommand(io, ['revoke-session', TOKEN], { yes: true }, client())).rejects.toThrow(TypeError);
     expect(out.join('') + err.join('')).not.toContain(TOKEN);
   });
 
@@ -131,7 +132,7 @@ describe('keyward portal revoke-session', () => {
       .get(ORIGIN)
       .intercept({ path: '/v1/portal/sessions/ses_9', method: 'DELETE' })
       .reply(404, { error: { code: 'not_found', message: 'Not found' } });
-    await expect(portalCommand(io, ['revoke-session', 'ses_9'], {}, client())).rejects.toMatchObject({
+    await expect(portalCommand(io, ['revoke-session', 'ses_9'], { yes: true }, client())).rejects.toMatchObject({
       code: 'not_found',
     });
   });

@@ -1,7 +1,8 @@
 import type { KeywardClient } from '@keyward/client';
 import { parseDuration } from '../duration.js';
-import { refuseOtherFlags, refuseSecretValue } from '../flags.js';
-import { type CliIo, nameTyped, UsageError } from '../io.js';
+import { refuseOtherFlags, refuseSecretValue, shownId } from '../flags.js';
+import { type CliIo, confirm, nameTyped, UsageError } from '../io.js';
+import { toJson } from '../output.js';
 import { type ServerOptions, withServerClient } from '../server-client.js';
 
 /**
@@ -15,6 +16,8 @@ export interface PortalOptions extends ServerOptions {
   customer?: string;
   /** `create-session`: how long the token works, a duration (`15m`, `1h`); default the server's. */
   ttl?: string;
+  /** `revoke-session`: go ahead without asking (required when not run at a terminal). */
+  yes?: boolean;
 }
 
 const SERVER_FLAGS = ['baseUrl', 'environmentId', 'json'] as const;
@@ -46,7 +49,7 @@ export async function portalCommand(
       const input = { customerId: options.customer, ttlSeconds: parseDuration(options.ttl, 'ttl', command) };
       return withServerClient(io, options, client, async (api) => {
         const created = await api.portal.createSession(input);
-        io.stdout(`${options.json ? JSON.stringify(created, null, 2) : created.token}\n`);
+        io.stdout(options.json ? toJson(created) : `${created.token}\n`);
         io.stderr(
           `session ${created.sessionId} for customer ${input.customerId}, until ${created.expiresAt}\n` +
             'Hand the token to the customer now: it is shown once.\n',
@@ -56,9 +59,11 @@ export async function portalCommand(
     }
     case 'revoke-session': {
       const command = 'keyward portal revoke-session';
-      refuseOtherFlags(command, options, SERVER_FLAGS);
+      refuseOtherFlags(command, options, [...SERVER_FLAGS, 'yes']);
       const [id, ...more] = rest;
       if (id === undefined || more.length > 0) throw new UsageError(`${command}: takes one session id`);
+      const question = `End session ${shownId(id)}? Its token stops working at once.`;
+      if (!(await confirm(io, command, question, options.yes))) return 1;
       return withServerClient(io, options, client, async (api) => {
         await api.portal.revokeSession(id);
         io.stdout(`${options.json ? JSON.stringify({ id, revoked: true }) : `revoked ${id}`}\n`);

@@ -74,8 +74,8 @@ describe('keyward webhooks create', () => {
     expect(JSON.parse(out.join(''))).toEqual({
       id: 'whe_1',
       name: null,
-      toleranceSeconds: 300,
-      createdAt: ENDPOINT.created_at,
+      tolerance_seconds: 300,
+      created_at: ENDPOINT.created_at,
       secret: SECRET,
       url: URL_OF_1,
     });
@@ -92,22 +92,23 @@ describe('keyward webhooks create', () => {
 });
 
 describe('keyward webhooks list, delete, rotate-secret, deliveries', () => {
-  it('lists endpoints with their receiving URLs, never a secret', async () => {
+  it('lists endpoints as a table with a header row and their receiving URLs, never a secret', async () => {
     pool().intercept({ path: '/v1/me', method: 'GET' }).reply(200, ME);
     pool()
       .intercept({ path: '/v1/webhooks/endpoints', method: 'GET' })
       .reply(200, { items: [ENDPOINT, { ...ENDPOINT, id: 'whe_2', name: null }] });
     expect(await run(['list'])).toBe(0);
     expect(out.join('')).toBe(
-      `whe_1  billing  tolerance 300s  created 2030-01-01T00:00:00.000Z  ${URL_OF_1}\n` +
-        `whe_2  (no name)  tolerance 300s  created 2030-01-01T00:00:00.000Z  ${ORIGIN}/v1/webhooks/tenant%201/dev/whe_2\n` +
+      'ID     NAME       TOLERANCE  CREATED               URL\n' +
+        `whe_1  billing    300s       2030-01-01 00:00 UTC  ${URL_OF_1}\n` +
+        `whe_2  (no name)  300s       2030-01-01 00:00 UTC  ${ORIGIN}/v1/webhooks/tenant%201/dev/whe_2\n` +
         '2 endpoints\n',
     );
   });
 
   it('deletes an endpoint', async () => {
     pool().intercept({ path: '/v1/webhooks/endpoints/whe_1', method: 'DELETE' }).reply(204, '');
-    expect(await run(['delete', 'whe_1'])).toBe(0);
+    expect(await run(['delete', 'whe_1'], { yes: true })).toBe(0);
     expect(out.join('')).toBe('deleted whe_1\n');
   });
 
@@ -141,7 +142,7 @@ describe('keyward webhooks list, delete, rotate-secret, deliveries', () => {
     expect(err.join('')).toContain("for the server's grace period (a day by default)");
   });
 
-  it('lists deliveries with paging', async () => {
+  it('lists deliveries as a table with a header row, with paging', async () => {
     pool()
       .intercept({ path: '/v1/webhooks/endpoints/whe_1/deliveries?limit=2&offset=1', method: 'GET' })
       .reply(200, {
@@ -165,8 +166,9 @@ describe('keyward webhooks list, delete, rotate-secret, deliveries', () => {
       });
     expect(await run(['deliveries', 'whe_1'], { limit: '2', offset: '1' })).toBe(0);
     expect(out.join('')).toBe(
-      '2030-01-02T00:00:00.000Z  msg_2  invoice.paid  42 bytes\n' +
-        '2030-01-01T00:00:00.000Z  msg_1  (no type)  0 bytes\n' +
+      'RECEIVED                  WEBHOOK ID  EVENT         SIZE\n' +
+        '2030-01-02T00:00:00.000Z  msg_2       invoice.paid  42 bytes\n' +
+        '2030-01-01T00:00:00.000Z  msg_1       (no type)     0 bytes\n' +
         '2 of 3 (from 1)\n',
     );
   });
@@ -193,7 +195,7 @@ describe('keyward webhooks list, delete, rotate-secret, deliveries', () => {
 
   it('refuses a secret given as an endpoint id, without sending or printing it', async () => {
     for (const action of ['delete', 'rotate-secret', 'deliveries']) {
-      await expect(run([action, SECRET])).rejects.toThrow(TypeError);
+      await expect(run([action, SECRET], action === 'delete' ? { yes: true } : {})).rejects.toThrow(TypeError);
     }
     expect(out.join('') + err.join('')).not.toContain(SECRET.slice(6));
   });

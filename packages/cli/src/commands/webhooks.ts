@@ -1,8 +1,9 @@
 import type { KeywardClient, WebhookDelivery, WebhookEndpoint } from '@keyward/client';
 import { signWebhook } from '@keyward/core';
 import { parseDuration } from '../duration.js';
-import { refuseOtherFlags, refuseSecretValue } from '../flags.js';
-import { type CliIo, nameTyped, printable, UsageError } from '../io.js';
+import { refuseOtherFlags, refuseSecretValue, shownId } from '../flags.js';
+import { type CliIo, confirm, nameTyped, printable, UsageError } from '../io.js';
+import { formatTable, formatTime, toJson } from '../output.js';
 import { type ServerOptions, withServerClient } from '../server-client.js';
 
 /**
@@ -24,6 +25,8 @@ export interface WebhooksOptions extends ServerOptions {
   secretEnv?: string;
   /** `sign`: the `webhook-id`. */
   id?: string;
+  /** `delete`: go ahead without asking (required when not run at a terminal). */
+  yes?: boolean;
 }
 
 const SERVER_FLAGS = ['baseUrl', 'environmentId', 'json'] as const;
@@ -53,8 +56,23 @@ function describeEndpoint(endpoint: WebhookEndpoint, url?: string): string {
   return `${endpoint.id}  ${endpoint.name === null ? '(no name)' : printable(endpoint.name)}  tolerance ${endpoint.toleranceSeconds}s  created ${endpoint.createdAt}${where}`;
 }
 
-function describeDelivery(delivery: WebhookDelivery): string {
-  return `${delivery.receivedAt}  ${delivery.webhookId}  ${delivery.eventType ?? '(no type)'}  ${delivery.size} bytes`;
+const ENDPOINT_HEADER = ['ID', 'NAME', 'TOLERANCE', 'CREATED', 'URL'];
+
+function endpointRow(endpoint: WebhookEndpoint, url: string): string[] {
+  const name = endpoint.name === null ? '(no name)' : printable(endpoint.name);
+  return [printable(endpoint.id), name, `${endpoint.toleranceSeconds}s`, formatTime(endpoint.createdAt), url];
+}
+
+const DELIVERY_HEADER = ['RECEIVED', 'WEBHOOK ID', 'EVENT', 'SIZE'];
+
+// The time to the millisecond: a delivery's age is checked against a tolerance in seconds.
+function deliveryRow(delivery: WebhookDelivery): string[] {
+  return [
+    printable(delivery.receivedAt),
+    printable(delivery.webhookId),
+    delivery.eventType === null ? '(no type)' : printable(delivery.eventType),
+    `${delivery.size} bytes`,
+  ];
 }
 
 /**
@@ -73,8 +91,8 @@ export async function webhooksCommand(
   client?: KeywardClient,
 ): Promise<number> {
   const [action, ...rest] = args;
-  const print = (value: unknown, text: string) =>
-    io.stdout(`${options.json ? JSON.stringify(value, null, 2) : text}\n`);
+  // `--json`: the API's record as the server sent it (snake_case), whatever the client calls it.
+  const print = (value: unknown, text: string) => io.stdout(options.json ? toJson(value) : `${text}\n`);
   switch (action) {
     case 'create': {
       const command = 'keyward webhooks create';
@@ -101,15 +119,23 @@ export async function webhooksCommand(
           ...endpoint,
           url: receivingUrl(api, tenantId, environmentId, endpoint.id),
         }));
-        const lines = listed.map((endpoint) => describeEndpoint(endpoint, endpoint.url));
-        print({ items: listed }, [...lines, `${items.length} endpoint${items.length === 1 ? '' : 's'}`].join('\n'));
+        const table =
+          listed.length === 0
+            ? 'No endpoints.'
+            : formatTable(
+                ENDPOINT_HEADER,
+                listed.map((endpoint) => endpointRow(endpoint, endpoint.url)),
+              );
+        print({ items: listed }, `${table}\n${items.length} endpoint${items.length === 1 ? '' : 's'}`);
         return 0;
       });
     }
     case 'delete': {
       const command = 'keyward webhooks delete';
-      refuseOtherFlags(command, options, SERVER_FLAGS);
+      refuseOtherFlags(command, options, [...SERVER_FLAGS, 'yes']);
       const id = requireId(rest, command);
+      const question = `Delete webhook endpoint ${shownId(id)} and its deliveries? Its secret stops verifying at once.`;
+      if (!(await confirm(io, command, question, options.yes))) return 1;
       return withServerClient(io, options, client, async (api) => {
         await api.webhooks.deleteEndpoint(id);
         print({ id, deleted: true }, `deleted ${id}`);
@@ -146,8 +172,9 @@ export async function webhooksCommand(
       return withServerClient(io, options, client, async (api) => {
         const page = await api.webhooks.listDeliveries(id, input);
         const { total, offset } = page.pagination;
-        const lines = [...page.items.map(describeDelivery), `${page.items.length} of ${total} (from ${offset})`];
-        print(page, lines.join('\n'));
+        const table =
+          page.items.length === 0 ? 'No deliveries.' : formatTable(DELIVERY_HEADER, page.items.map(deliveryRow));
+        print(page, `${table}\n${page.items.length} of ${total} (from ${offset})`);
         return 0;
       });
     }

@@ -166,7 +166,10 @@ export class KeyManagement {
     })) as ApiKey;
   }
 
-  /** Renames, deactivates (`active: false`) or reactivates a key. */
+  /**
+   * Renames, deactivates (`active: false`) or reactivates a key. Reactivating needs every scope of
+   * the key and its user, as creating it would; else `insufficient_scope` (403).
+   */
   async update(id: string, input: UpdateApiKeyInput, options?: CallOptions): Promise<ApiKey> {
     const path = keyPath('keys.update', id);
     const { name, active } = checkInput('keys.update', input);
@@ -196,7 +199,10 @@ export class KeyManagement {
   /**
    * Issues a new key in place of this one; the old one works for `gracePeriodSeconds` more.
    * Sent with an `Idempotency-Key` and retried like `create`: a retry gets the same successor,
-   * even after the old key is gone.
+   * even after the old key is gone or in its grace period. A key has one successor: rotating a
+   * key that is inactive, expired or already rotated (by another request) is refused with
+   * `conflict` (409), and one of another user, or with a scope the calling key lacks, with
+   * `insufficient_scope` (403).
    */
   async rotate(id: string, input: RotateApiKeyInput = {}, options?: IdempotentCallOptions): Promise<CreatedApiKey> {
     const path = `${keyPath('keys.rotate', id)}/rotate`;

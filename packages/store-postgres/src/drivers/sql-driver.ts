@@ -4,9 +4,18 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+/** How one statement runs. */
+export interface QueryOptions {
+  /**
+   * Give up on the answer after this long, instead of the driver's default, and free the
+   * connection it held (a PostgreSQL server only: the embedded database cannot be interrupted).
+   */
+  timeoutMs?: number;
+}
+
 /** Something that runs one parameterised statement: a driver, or a transaction of one. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
 }
 
 /**
