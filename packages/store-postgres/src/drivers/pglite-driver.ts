@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Queryable, QueryResult, SqlDriver } from './sql-driver.js';
 
 interface PGliteLike {
@@ -66,6 +66,34 @@ function lockDataDir(dataDir: string): () => void {
   throw new Error(`@keyward/store-postgres: could not lock the data directory ${dataDir}`);
 }
 
+const PGLITE = '@electric-sql/pglite';
+
+/**
+ * PGlite, loaded only when the embedded database is asked for: it is an optional peer
+ * dependency (25 MB installed) that people running a PostgreSQL server never need.
+ */
+async function loadPglite(): Promise<typeof PGlite> {
+  try {
+    return (await import('@electric-sql/pglite')).PGlite;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Only PGlite itself missing is the user's to fix by installing it; anything else (a broken
+    // install, a module of PGlite's own missing) is reported as it is.
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && isAbout(err, PGLITE)) {
+      throw new Error(
+        `@keyward/store-postgres: the embedded database needs the optional peer dependency ${PGLITE}: install it (npm install ${PGLITE}), or pass connectionString to use a PostgreSQL server`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+function isAbout(err: unknown, name: string): boolean {
+  const message = err instanceof Error ? err.message : '';
+  return message.includes(`'${name}'`) || message.includes(`"${name}"`);
+}
+
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WebAssembly) persisted in `dataDir`,
  * or held in memory with `memory://`. One connection, so statements run one after another. A
@@ -75,7 +103,8 @@ export async function createPgliteDriver(dataDir: string): Promise<SqlDriver> {
   const release = dataDir === MEMORY ? () => {} : lockDataDir(dataDir);
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir);
+    const PGliteClass = await loadPglite();
+    db = await PGliteClass.create(dataDir);
   } catch (err) {
     release();
     throw err;
