@@ -166,9 +166,8 @@ function memoryOf(pid) {
   return { rss: field('VmRSS'), peak: field('VmHWM') };
 }
 
-async function idleServer(label, env) {
+async function idleServer(label, env, dataDir) {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-footprint-data-'));
   const child = spawn(process.execPath, [path.join(root, 'apps/server/dist/main.js')], {
     env: {
       ...process.env,
@@ -202,9 +201,10 @@ async function idleServer(label, env) {
     const { rss, peak } = memoryOf(child.pid);
     console.log(`| ${label} | ${mb(rss)} | ${mb(peak)} | ${(startup / 1000).toFixed(1)} s |`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
   }
 }
 
@@ -212,7 +212,14 @@ async function rss() {
   console.log('\n## Reference server, idle after start and 10 requests (Linux /proc)\n');
   console.log('| database | idle RSS | peak RSS | start |');
   console.log('| --- | ---: | ---: | ---: |');
-  await idleServer('embedded (PGlite)', { DATABASE_URL: '' });
+  // The first start creates the database (initdb); a restart opens the one already there.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-footprint-data-'));
+  try {
+    await idleServer('embedded (PGlite), first start', { DATABASE_URL: '' }, dataDir);
+    await idleServer('embedded (PGlite), restart', { DATABASE_URL: '' }, dataDir);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
   const url = process.env.DATABASE_URL;
   if (url) {
     // A database of its own, dropped afterwards, so the server's tables land nowhere else.
