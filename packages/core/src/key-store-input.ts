@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { formatIssue } from './describe-issue.js';
 import { toDisplayId } from './display-id.js';
 import { ApiKeyError } from './errors.js';
 import { generateApiKey } from './generate-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
+import {
+  arrayOf,
+  boolean,
+  integer,
+  looseObject,
+  nullish,
+  optional,
+  type Schema,
+  strictObject,
+  text,
+  validDate,
+} from './input-schema.js';
 import type {
   ApiKeyRecord,
   CreateApiKeyRecordInput,
@@ -53,57 +64,39 @@ export const FIELD_RULES = {
 const { identifier, scope, keyName } = FIELD_RULES;
 
 /** An identifier: a tenant, environment or user id. */
-export const identifierSchema = z
-  .string()
-  .min(identifier.minLength)
-  .max(identifier.maxLength)
-  .regex(identifier.pattern, identifier.message);
+export const identifierSchema = text(identifier);
 
 /** A scope such as `keys:read`, or `*` for every scope. */
-export const scopeSchema = z.string().min(scope.minLength).max(scope.maxLength).regex(scope.pattern, scope.message);
+export const scopeSchema = text(scope);
 
 /** A key's name, for people. */
-export const keyNameSchema = z
-  .string()
-  .trim()
-  .min(keyName.minLength)
-  .max(keyName.maxLength)
-  .refine((name) => !keyName.forbidden.test(name), keyName.message);
+export const keyNameSchema = text({ ...keyName, trim: true });
 
-const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
-
-const createInputSchema = z.strictObject({
+const createInputSchema = strictObject({
   tenantId: identifierSchema,
   environmentId: identifierSchema,
-  userId: identifierSchema.nullish(),
+  userId: nullish(identifierSchema),
   name: keyNameSchema,
-  scopes: z.array(scopeSchema).max(FIELD_RULES.scopes.maxItems).optional(),
-  expiresAt: dateSchema.nullish(),
+  scopes: optional(arrayOf(scopeSchema, FIELD_RULES.scopes.maxItems)),
+  expiresAt: nullish(validDate),
 });
 
-const scopeInputSchema = z.object({ tenantId: identifierSchema, environmentId: identifierSchema });
+const scopeInputSchema = looseObject({ tenantId: identifierSchema, environmentId: identifierSchema });
 
-const updateInputSchema = z.strictObject({
-  name: keyNameSchema.optional(),
-  active: z.boolean().optional(),
+const updateInputSchema = strictObject({
+  name: optional(keyNameSchema),
+  active: optional(boolean),
 });
 
-const listOptionsSchema = z.strictObject({
-  limit: z.number().int().min(1).max(100).default(50),
-  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+const listOptionsSchema = strictObject({
+  limit: integer(1, 100, 50),
+  offset: integer(0, Number.MAX_SAFE_INTEGER, 0),
 });
 
-const rotateOptionsSchema = z.strictObject({
-  gracePeriodSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(30 * 24 * 3600)
-    .default(0),
-});
+const rotateOptionsSchema = strictObject({ gracePeriodSeconds: integer(0, 30 * 24 * 3600, 0) });
 
 /** Parses with a schema or throws a TypeError naming the field. Internal: shared by the input parsers. */
-export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parse<T>(schema: Schema<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new TypeError(`Invalid ${what}: ${formatIssue(result.error.issues[0], [], what)}`);
