@@ -1,7 +1,7 @@
 // A PostgreSQL database of the bench's own on the server of DATABASE_URL, dropped afterwards.
 import pg from 'pg';
 
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Creates a fresh database named `name` and returns its URL, or null when there is no server. */
 export async function freshDatabase(name) {

@@ -297,6 +297,35 @@ export function describeApi(name: string, makeStore: StoreFactory): void {
       expect(plain.statusCode).toBe(404);
     });
 
+    it('answers a retried rotation with a grace period from its Idempotency-Key, not with 409', async (ctx) => {
+      if (handle === null) return ctx.skip();
+      const admin = await adminKeyIn(handle.store);
+      const target = await createKeyVia(app, admin.key, { name: 'graceful', scopes: ['keys:read'] });
+      const rotate = (idem?: string) =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/secrets/api/keys/${target.id}/rotate`,
+          headers: withKey(admin.key, idem === undefined ? {} : { 'idempotency-key': idem }),
+          payload: { grace_period_seconds: 3600 },
+        });
+      const idem = randomUUID() + randomUUID();
+      const rotated = await rotate(idem);
+      expect(rotated.statusCode).toBe(201);
+      // The old key now has its successor: a new rotation of it is refused...
+      const plain = await rotate();
+      expect([plain.statusCode, errorCode(plain)]).toEqual([409, 'conflict']);
+      const other = await rotate(randomUUID() + randomUUID());
+      expect([other.statusCode, errorCode(other)]).toEqual([409, 'conflict']);
+      // ...but the retry of the first, its response lost, gets that successor back.
+      const retried = await rotate(idem);
+      expect([retried.statusCode, retried.headers['idempotent-replayed']]).toEqual([201, 'true']);
+      expect(body(retried)).toEqual(body(rotated));
+      const listed = body<{ items: { name: string }[] }>(
+        await app.inject({ url: '/v1/secrets/api/keys?limit=100', headers: withKey(admin.key) }),
+      );
+      expect(listed.items.filter((k) => k.name === 'graceful')).toHaveLength(2);
+    });
+
     it('replays a rotation only to a key that holds its scopes', async (ctx) => {
       if (handle === null) return ctx.skip();
       const admin = await adminKeyIn(handle.store);

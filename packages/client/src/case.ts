@@ -1,9 +1,19 @@
 // The wire speaks snake_case, TypeScript speaks camelCase. Only object keys
 // change; values (scopes such as `keys:read`, names, ids) are never touched.
 
+// Every response renames the same few dozen keys: remembered, so a response costs no regular
+// expression. Bounded, so that a server sending endless distinct keys cannot grow it.
+const camelCached = new Map<string, string>();
+const CAMEL_CACHE_LIMIT = 1_000;
+
 /** `expires_at` → `expiresAt`. Leading underscores and non-letters after `_` are kept as they are. */
 export function camelCaseKey(key: string): string {
-  return key.replace(/(?<=[a-zA-Z0-9])_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  let camel = camelCached.get(key);
+  if (camel === undefined) {
+    camel = key.replace(/(?<=[a-zA-Z0-9])_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+    if (camelCached.size < CAMEL_CACHE_LIMIT) camelCached.set(key, camel);
+  }
+  return camel;
 }
 
 /** `expiresAt` → `expires_at`. A key already in snake_case is unchanged. */
@@ -22,14 +32,15 @@ function mapKeys(value: unknown, rename: (key: string) => string): unknown {
   // Dates, class instances and the like pass through for JSON.stringify to handle.
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    // defineProperty, so that a `__proto__` key from the wire stays data and never a prototype.
-    Object.defineProperty(out, rename(key), {
-      value: mapKeys(item, rename),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  for (const key of Object.keys(value)) {
+    const renamed = rename(key);
+    const item = mapKeys(value[key], rename);
+    if (renamed === '__proto__') {
+      // defineProperty, so that a `__proto__` key from the wire stays data and never a prototype.
+      Object.defineProperty(out, renamed, { value: item, enumerable: true, writable: true, configurable: true });
+    } else {
+      out[renamed] = item;
+    }
   }
   return out;
 }

@@ -90,6 +90,9 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  * a proxy or whatever answers at baseUrl could otherwise stream until the process runs out of
  * memory. A `Content-Length` over the limit is refused before any byte is read.
  */
+// One decoder for every response: without `stream: true`, decode() keeps no state between calls.
+const UTF8 = new TextDecoder();
+
 async function readBody(res: Dispatcher.ResponseData, limit: number): Promise<string | undefined> {
   if (Number(headerValue(res.headers['content-length'])) > limit) {
     res.body.destroy();
@@ -106,7 +109,7 @@ async function readBody(res: Dispatcher.ResponseData, limit: number): Promise<st
     chunks.push(chunk);
   }
   // TextDecoder, as undici's own text() does: UTF-8, with a byte order mark dropped.
-  return new TextDecoder().decode(Buffer.concat(chunks, size));
+  return UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 }
 
 // A method and an error code are RFC 9110 tokens (sections 9.1 and 5.1), the grammar of a header
@@ -244,15 +247,18 @@ export class Transport {
   async #sendWithRetries(prepared: PreparedRequest): Promise<ReadResponse> {
     const { shown, signal } = prepared;
     const { backoff, retries } = this.#options;
+    const hook = this.#options.debug;
     const debug = (event: DebugEvent): void => {
       try {
-        this.#options.debug?.(event);
+        hook?.(event);
       } catch {
         // A broken debug hook must not turn a good request into a failed one.
       }
     };
     for (let attempt = 1; ; attempt++) {
-      debug({ type: 'request', ...shown, attempt, headers: redactHeaders(prepared.headers, REDACTED_HEADER_NAMES) });
+      // Built only for a debug hook: redacting the headers of every request costs for nothing.
+      if (hook)
+        debug({ type: 'request', ...shown, attempt, headers: redactHeaders(prepared.headers, REDACTED_HEADER_NAMES) });
       const outcome = await this.#attempt(prepared);
       let error: KeywardError;
       if (outcome.ok) {

@@ -1,6 +1,17 @@
-import { z } from 'zod';
-import { isApiKeyFormat } from './api-key-format.js';
+import { API_KEY_PATTERN } from './api-key-format.js';
 import { describeIssue } from './describe-issue.js';
+import {
+  arrayOf,
+  boolean,
+  isoDateTime,
+  nullable,
+  optional,
+  type Schema,
+  strictObject,
+  text,
+  unknownValue,
+  validDate,
+} from './input-schema.js';
 import { FIELD_RULES, identifierSchema, keyNameSchema, scopeSchema } from './key-store-input.js';
 
 /** One static key of the config file, camelCased. */
@@ -20,47 +31,48 @@ export interface KeyConfig {
   keys: StaticKey[];
 }
 
-const hashSchema = z.string().refine(isApiKeyFormat, 'must be the SHA-256 of the key: 64 lowercase hex characters');
+// A SHA-256 in hex has the shape of a key; one message for every way of missing it.
+const hashSchema = text({
+  minLength: 0,
+  maxLength: Number.POSITIVE_INFINITY,
+  pattern: API_KEY_PATTERN,
+  message: 'must be the SHA-256 of the key: 64 lowercase hex characters',
+});
 
-const entrySchema = z.strictObject({
+const scopesSchema = arrayOf(scopeSchema, FIELD_RULES.scopes.maxItems);
+
+const entrySchema = strictObject({
   hash: hashSchema,
   name: keyNameSchema,
   tenant_id: identifierSchema,
   environment_id: identifierSchema,
-  user_id: identifierSchema.nullable().optional(),
-  active: z.boolean().optional(),
-  scopes: z.array(scopeSchema).max(FIELD_RULES.scopes.maxItems).optional(),
-  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  user_id: optional(nullable(identifierSchema)),
+  active: optional(boolean),
+  scopes: optional(scopesSchema),
+  expires_at: optional(nullable(isoDateTime)),
 });
 
 // A KeyConfig built in code rather than read from a file: the camelCase shape, every field given.
-const staticKeySchema = z.strictObject({
+const staticKeySchema = strictObject({
   hash: hashSchema,
   name: keyNameSchema,
   tenantId: identifierSchema,
   environmentId: identifierSchema,
-  userId: identifierSchema.nullable(),
-  active: z.boolean(),
-  scopes: z.array(scopeSchema).max(FIELD_RULES.scopes.maxItems),
-  expiresAt: z
-    .date()
-    .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date')
-    .nullable(),
+  userId: nullable(identifierSchema),
+  active: boolean,
+  scopes: scopesSchema,
+  expiresAt: nullable(validDate),
 });
 
-const configSchema = z.strictObject({ keys: z.array(z.unknown()) });
+const configSchema = strictObject({ keys: arrayOf(unknownValue) });
 
 // Configs that came out of parseKeyConfig, so MemoryKeyStore.fromConfig need not check them again.
 const parsedConfigs = new WeakSet<object>();
 
-function parseEntries<T>(
-  rawKeys: unknown[],
-  parseOne: (raw: unknown) => { success: true; data: T } | { success: false; error: z.ZodError },
-  toStatic: (entry: T) => StaticKey,
-): KeyConfig {
+function parseEntries<T>(rawKeys: unknown[], schema: Schema<T>, toStatic: (entry: T) => StaticKey): KeyConfig {
   const seen = new Map<string, number>();
   const keys = rawKeys.map((raw, index): StaticKey => {
-    const result = parseOne(raw);
+    const result = schema.safeParse(raw);
     const label = describeEntry(raw, index);
     if (!result.success) {
       const { field, message } = describeIssue(result.error.issues[0], [], 'entry');
@@ -106,20 +118,16 @@ export function parseKeyConfig(json: unknown): KeyConfig {
     const { field, message } = describeIssue(top.error.issues[0], [], 'config');
     throw new TypeError(`Invalid key config: ${field}: ${message} (expected {"keys": [...]})`);
   }
-  return parseEntries(
-    top.data.keys,
-    (raw) => entrySchema.safeParse(raw),
-    (entry) => ({
-      hash: entry.hash,
-      name: entry.name,
-      tenantId: entry.tenant_id,
-      environmentId: entry.environment_id,
-      userId: entry.user_id ?? null,
-      active: entry.active ?? true,
-      scopes: entry.scopes ?? [],
-      expiresAt: entry.expires_at ? new Date(entry.expires_at) : null,
-    }),
-  );
+  return parseEntries(top.data.keys, entrySchema, (entry) => ({
+    hash: entry.hash,
+    name: entry.name,
+    tenantId: entry.tenant_id,
+    environmentId: entry.environment_id,
+    userId: entry.user_id ?? null,
+    active: entry.active ?? true,
+    scopes: entry.scopes ?? [],
+    expiresAt: entry.expires_at ? new Date(entry.expires_at) : null,
+  }));
 }
 
 /**
@@ -140,11 +148,7 @@ export function toKeyConfig(config: unknown): KeyConfig {
     const { field, message } = describeIssue(top.error.issues[0], [], 'config');
     throw new TypeError(`Invalid key config: ${field}: ${message} (expected {"keys": [...]})`);
   }
-  return parseEntries(
-    top.data.keys,
-    (raw) => staticKeySchema.safeParse(raw),
-    (entry) => ({ ...entry, scopes: [...entry.scopes] }),
-  );
+  return parseEntries(top.data.keys, staticKeySchema, (entry) => ({ ...entry, scopes: [...entry.scopes] }));
 }
 
 function describeEntry(raw: unknown, index: number): string {

@@ -1,11 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { formatIssue } from './describe-issue.js';
 import { toDisplayId } from './display-id.js';
 import { ApiKeyError } from './errors.js';
 import { generateApiKey } from './generate-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
 import { IDEMPOTENCY_KEY_RULE } from './idempotency.js';
+import {
+  arrayOf,
+  boolean,
+  integer,
+  looseObject,
+  nullish,
+  optional,
+  refine,
+  type Schema,
+  strictObject,
+  text,
+  validDate,
+} from './input-schema.js';
 import { decodeKeyListCursor, encodeKeyListCursor, type KeyListPosition } from './key-list-cursor.js';
 import type {
   ApiKeyRecord,
@@ -57,78 +69,66 @@ export const FIELD_RULES = {
 const { identifier, scope, keyName } = FIELD_RULES;
 
 /** An identifier: a tenant, environment or user id. */
-export const identifierSchema = z
-  .string()
-  .min(identifier.minLength)
-  .max(identifier.maxLength)
-  .regex(identifier.pattern, identifier.message);
+export const identifierSchema = text(identifier);
 
 /** A scope such as `keys:read`, or `*` for every scope. */
-export const scopeSchema = z.string().min(scope.minLength).max(scope.maxLength).regex(scope.pattern, scope.message);
+export const scopeSchema = text(scope);
 
 /** A key's name, for people. */
-export const keyNameSchema = z
-  .string()
-  .trim()
-  .min(keyName.minLength)
-  .max(keyName.maxLength)
-  .refine((name) => !keyName.forbidden.test(name), keyName.message);
+export const keyNameSchema = text({ ...keyName, trim: true });
 
-const dateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
-
-const createInputSchema = z.strictObject({
+const createInputSchema = strictObject({
   tenantId: identifierSchema,
   environmentId: identifierSchema,
-  userId: identifierSchema.nullish(),
+  userId: nullish(identifierSchema),
   name: keyNameSchema,
-  scopes: z.array(scopeSchema).max(FIELD_RULES.scopes.maxItems).optional(),
-  expiresAt: dateSchema.nullish(),
+  scopes: optional(arrayOf(scopeSchema, FIELD_RULES.scopes.maxItems)),
+  expiresAt: nullish(validDate),
 });
 
-const scopeInputSchema = z.object({ tenantId: identifierSchema, environmentId: identifierSchema });
+const scopeInputSchema = looseObject({ tenantId: identifierSchema, environmentId: identifierSchema });
 
-const updateInputSchema = z.strictObject({
-  name: keyNameSchema.optional(),
-  active: z.boolean().optional(),
+const updateInputSchema = strictObject({
+  name: optional(keyNameSchema),
+  active: optional(boolean),
 });
 
-const listOptionsSchema = z
-  .strictObject({
-    limit: z.number().int().min(1).max(100).default(50),
-    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-    cursor: z
-      .string()
-      .transform((cursor, ctx) => {
-        const position = decodeKeyListCursor(cursor);
-        if (position === null) {
-          ctx.addIssue({ code: 'custom', message: 'must be the nextCursor of an earlier page' });
-          return z.NEVER;
-        }
-        return position;
-      })
-      .optional(),
-  })
-  .refine((o) => o.cursor === undefined || o.offset === 0, {
-    message: 'cannot be combined with an offset',
-    path: ['cursor'],
-  });
+const listOptionsSchema = refine(
+  strictObject({
+    limit: integer(1, 100, 50),
+    offset: integer(0, Number.MAX_SAFE_INTEGER, 0),
+    cursor: optional(
+      refine(
+        text({ minLength: 0, maxLength: Number.MAX_SAFE_INTEGER }),
+        (cursor, reject) => decodeKeyListCursor(cursor) ?? reject('must be the nextCursor of an earlier page'),
+      ),
+    ),
+  }),
+  (options, reject) =>
+    options.cursor !== undefined && options.offset !== 0
+      ? reject('cannot be combined with an offset', 'cursor')
+      : options,
+);
 
-const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_RULE.pattern, IDEMPOTENCY_KEY_RULE.message).optional();
+// The pattern carries the lengths, so every refusal names the whole rule.
+const idempotencyKeySchema = optional(
+  text({
+    minLength: 0,
+    maxLength: Number.MAX_SAFE_INTEGER,
+    pattern: IDEMPOTENCY_KEY_RULE.pattern,
+    message: IDEMPOTENCY_KEY_RULE.message,
+  }),
+);
 
-const createOptionsSchema = z.strictObject({ idempotencyKey: idempotencyKeySchema });
+const createOptionsSchema = strictObject({ idempotencyKey: idempotencyKeySchema });
 
-const rotateOptionsSchema = z.strictObject({
-  gracePeriodSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(30 * 24 * 3600)
-    .default(0),
+const rotateOptionsSchema = strictObject({
+  gracePeriodSeconds: integer(0, 30 * 24 * 3600, 0),
   idempotencyKey: idempotencyKeySchema,
 });
 
 /** Parses with a schema or throws a TypeError naming the field. Internal: shared by the input parsers. */
-export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parse<T>(schema: Schema<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new TypeError(`Invalid ${what}: ${formatIssue(result.error.issues[0], [], what)}`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { integer, strictObject } from './input-schema.js';
 import { identifierSchema, parse } from './key-store-input.js';
 import type { CreateSessionInput, SessionRecord, StoredSession } from './session-store.js';
 import { generateSessionToken, hashSessionToken } from './session-token.js';
@@ -7,16 +7,11 @@ import { generateSessionToken, hashSessionToken } from './session-token.js';
 /** The TTL rules of portal sessions: default 1 hour, at most 24 hours, at least a minute. */
 export const SESSION_TTL = { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 24 * 3600 } as const;
 
-const createSessionSchema = z.strictObject({
+const createSessionSchema = strictObject({
   tenantId: identifierSchema,
   environmentId: identifierSchema,
   customerId: identifierSchema,
-  ttlSeconds: z
-    .number()
-    .int()
-    .min(SESSION_TTL.minSeconds)
-    .max(SESSION_TTL.maxSeconds)
-    .default(SESSION_TTL.defaultSeconds),
+  ttlSeconds: integer(SESSION_TTL.minSeconds, SESSION_TTL.maxSeconds, SESSION_TTL.defaultSeconds),
 });
 
 /**

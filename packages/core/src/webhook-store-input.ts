@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { integer, nullable, nullish, strictObject, text, validDate } from './input-schema.js';
 import { FIELD_RULES, identifierSchema, keyNameSchema, parse } from './key-store-input.js';
 import { generateWebhookSecret } from './webhook-signatures.js';
 import type {
@@ -18,25 +18,19 @@ export const WEBHOOK_RULES = {
   maxGracePeriodSeconds: 7 * 24 * 3600,
 } as const;
 
-const createEndpointSchema = z.strictObject({
+const createEndpointSchema = strictObject({
   tenantId: identifierSchema,
   environmentId: identifierSchema,
-  name: keyNameSchema.nullish(),
-  toleranceSeconds: z
-    .number()
-    .int()
-    .min(WEBHOOK_RULES.minToleranceSeconds)
-    .max(WEBHOOK_RULES.maxToleranceSeconds)
-    .default(WEBHOOK_RULES.defaultToleranceSeconds),
+  name: nullish(keyNameSchema),
+  toleranceSeconds: integer(
+    WEBHOOK_RULES.minToleranceSeconds,
+    WEBHOOK_RULES.maxToleranceSeconds,
+    WEBHOOK_RULES.defaultToleranceSeconds,
+  ),
 });
 
-const rotateSchema = z.strictObject({
-  gracePeriodSeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(WEBHOOK_RULES.maxGracePeriodSeconds)
-    .default(WEBHOOK_RULES.defaultGracePeriodSeconds),
+const rotateSchema = strictObject({
+  gracePeriodSeconds: integer(0, WEBHOOK_RULES.maxGracePeriodSeconds, WEBHOOK_RULES.defaultGracePeriodSeconds),
 });
 
 /**
@@ -104,8 +98,8 @@ export function toWebhookEndpointRecord(stored: StoredWebhookEndpoint): WebhookE
  */
 export function webhookEventType(payload: Uint8Array | string): string | null {
   try {
-    const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
-    const parsed: unknown = JSON.parse(text);
+    const json = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
+    const parsed: unknown = JSON.parse(json);
     const type = typeof parsed === 'object' && parsed !== null ? (parsed as { type?: unknown }).type : undefined;
     return isStorableEventType(type) ? type : null;
   } catch {
@@ -113,33 +107,31 @@ export function webhookEventType(payload: Uint8Array | string): string | null {
   }
 }
 
-const MAX_EVENT_TYPE_LENGTH = 200;
-
 // A JSON string may hold "\u0000" or a lone surrogate: PostgreSQL text cannot keep either as
 // given, so such a type is no type at all rather than a signed webhook its store cannot record.
+const storableEventType = text({
+  minLength: 1,
+  maxLength: 200,
+  forbidden: FIELD_RULES.keyName.forbidden,
+  message: 'must be null or what webhookEventType gives',
+});
+
 function isStorableEventType(type: unknown): type is string {
-  return (
-    typeof type === 'string' &&
-    type.length > 0 &&
-    type.length <= MAX_EVENT_TYPE_LENGTH &&
-    !FIELD_RULES.keyName.forbidden.test(type)
-  );
+  return storableEventType.safeParse(type).success;
 }
 
-const deliverySchema = z.strictObject({
+const deliverySchema = strictObject({
   // Standard Webhooks ids are at most 256 printable characters; verifyWebhook accepts no other.
-  webhookId: z
-    .string()
-    .min(1)
-    .max(256)
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
-  endpointId: z.string(),
-  eventType: z
-    .string()
-    .nullable()
-    .refine((type) => type === null || isStorableEventType(type), 'must be null or what webhookEventType gives'),
-  receivedAt: z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'),
-  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  webhookId: text({
+    minLength: 1,
+    maxLength: 256,
+    pattern: /^[\x21-\x7e]+$/,
+    message: 'must be printable ASCII without spaces',
+  }),
+  endpointId: text({ minLength: 0, maxLength: Number.POSITIVE_INFINITY }),
+  eventType: nullable(storableEventType),
+  receivedAt: validDate,
+  size: integer(0, Number.MAX_SAFE_INTEGER),
 });
 
 /**

@@ -244,6 +244,28 @@ describe('PostgresKeyStore on PGlite in a folder', () => {
   });
 });
 
+describe('the embedded database keeps its memory small', () => {
+  // shared_buffers lives in PGlite's WebAssembly memory, every page of it resident and never
+  // returned: PostgreSQL's default 128MB was most of an idle server's memory.
+  it('runs with 16MB of shared_buffers: in a new folder, a reopened one, and memory://', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'keyward-buffers-'));
+    try {
+      for (const dir of [dataDir, dataDir, 'memory://']) {
+        const driver = await createPgliteDriver(dir);
+        try {
+          expect((await driver.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows).toEqual([
+            { shared_buffers: '16MB' },
+          ]);
+        } finally {
+          await driver.close();
+        }
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
+
 describe('an embedded data directory belongs to one process', () => {
   let dataDir: string;
   beforeAll(async () => {

@@ -1,6 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { promisify } from 'node:util';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Queryable, QueryResult, SqlDriver } from './sql-driver.js';
 
 interface PGliteLike {
@@ -66,6 +69,95 @@ function lockDataDir(dataDir: string): () => void {
   throw new Error(`@keyward/store-postgres: could not lock the data directory ${dataDir}`);
 }
 
+const PGLITE = '@electric-sql/pglite';
+
+/**
+ * PGlite, loaded only when the embedded database is asked for: it is an optional peer
+ * dependency (25 MB installed) that people running a PostgreSQL server never need.
+ */
+async function loadPglite(): Promise<typeof PGlite> {
+  try {
+    return (await import('@electric-sql/pglite')).PGlite;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Only PGlite itself missing is the user's to fix by installing it; anything else (a broken
+    // install, a module of PGlite's own missing) is reported as it is.
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && isAbout(err, PGLITE)) {
+      throw new Error(
+        `@keyward/store-postgres: the embedded database needs the optional peer dependency ${PGLITE}: install it (npm install ${PGLITE}), or pass connectionString to use a PostgreSQL server`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+function isAbout(err: unknown, name: string): boolean {
+  const message = err instanceof Error ? err.message : '';
+  return message.includes(`'${name}'`) || message.includes(`"${name}"`);
+}
+
+/**
+ * What PGlite's PostgreSQL starts with, beside PGlite's own defaults. shared_buffers is
+ * allocated inside PGlite's WebAssembly memory and zeroed there, so every page of it is
+ * resident, and WebAssembly memory never shrinks: PostgreSQL's default of 128MB costs 128 MB of
+ * RSS (and grew the memory past its initial 128 MB). keyward's tables are small and read
+ * through the verification cache, and the files under them stay in the OS page cache, so 16MB
+ * (2048 pages) holds their working set.
+ */
+const START_PARAMS = ['-c', 'shared_buffers=16MB'];
+
+// Runs in a child process: makes a new database (initdb) in the folder it is given and closes
+// it; for memory://, writes the new database to stdout as a tarball instead.
+const INIT_DATABASE = `
+const { entry, dataDir, startParams } = JSON.parse(process.argv[1]);
+(async () => {
+  const { PGlite } = require(entry);
+  const db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...startParams] });
+  try {
+    if (dataDir === 'memory://') process.stdout.write(Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer()));
+  } finally {
+    await db.close();
+  }
+})().catch((err) => {
+  process.stderr.write(String(err && err.message));
+  process.exitCode = 1;
+});
+`;
+
+/**
+ * Makes a new database in a child process: in `dataDir`, or for `memory://` as a tarball to
+ * load. initdb runs in a second PGlite instance whose WebAssembly memories, and the memory the
+ * allocator keeps after them, come to over 400 MB resident that a process never gives back; a
+ * child's is returned when it exits.
+ */
+async function initDatabase(dataDir: string): Promise<Uint8Array | undefined> {
+  const entry = createRequire(import.meta.url).resolve(PGLITE);
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=commonjs', '--eval', INIT_DATABASE, JSON.stringify({ entry, dataDir, startParams: START_PARAMS })],
+    { encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 },
+  ).catch((err: { stderr?: Buffer; message: string }) => {
+    throw new Error(
+      `@keyward/store-postgres: creating the embedded database failed: ${err.stderr?.toString().trim() || err.message}`,
+    );
+  });
+  return dataDir === MEMORY ? stdout : undefined;
+}
+
+// A new database as a tarball, made once in a process that opens memory:// databases (tests,
+// mostly, which open many) and loaded into each new one after it, memory:// or a folder; a
+// process that never opens memory:// (a server on a folder) never holds it.
+let template: Promise<Uint8Array> | undefined;
+
+function memoryTemplate(): Promise<Uint8Array> {
+  template ??= initDatabase(MEMORY).then((tar) => tar as Uint8Array);
+  template.catch(() => {
+    template = undefined;
+  });
+  return template;
+}
+
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WebAssembly) persisted in `dataDir`,
  * or held in memory with `memory://`. One connection, so statements run one after another. A
@@ -75,7 +167,15 @@ export async function createPgliteDriver(dataDir: string): Promise<SqlDriver> {
   const release = dataDir === MEMORY ? () => {} : lockDataDir(dataDir);
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir);
+    const PGliteClass = await loadPglite();
+    const fresh = dataDir === MEMORY || !existsSync(join(dataDir, 'PG_VERSION'));
+    let tar: Uint8Array | undefined;
+    if (dataDir === MEMORY || (fresh && template !== undefined)) tar = await memoryTemplate();
+    else if (fresh) await initDatabase(dataDir);
+    db = await PGliteClass.create(dataDir, {
+      startParams: [...PGliteClass.defaultStartParams, ...START_PARAMS],
+      ...(tar ? { loadDataDir: new Blob([tar]) } : {}),
+    });
   } catch (err) {
     release();
     throw err;
