@@ -253,7 +253,13 @@ export class Transport {
     };
     for (let attempt = 1; ; attempt++) {
       // Built only for a debug hook: redacting the headers of every request costs for nothing.
-      if (hook) debug({ type: 'request', ...shown, attempt, headers: redactHeaders(prepared.headers, CREDENTIAL_HEADER_NAMES) });
+      if (hook)
+        debug({
+          type: 'request',
+          ...shown,
+          attempt,
+          headers: redactHeaders(prepared.headers, CREDENTIAL_HEADER_NAMES),
+        });
       const outcome = await this.#attempt(prepared);
       let error: KeywardError;
       if (outcome.ok) {
