@@ -258,7 +258,12 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       // Built only for a debug hook: redacting the headers of every request costs for nothing.
       if (hook)
-        debug({ type: 'request', ...shown, attempt, headers: redactHeaders(prepared.headers, REDACTED_HEADER_NAMES) });
+        debug({
+          type: 'request',
+          ...shown,
+          attempt,
+          headers: redactHeaders(prepared.headers, REDACTED_HEADER_NAMES),
+        });
       const outcome = await this.#attempt(prepared);
       let error: KeywardError;
       if (outcome.ok) {

@@ -31,6 +31,12 @@ export interface ApiKeyGuardOptions {
   authenticator?: Authenticator;
   /** The header that carries the key. Default `x-api-key`. */
   header?: string;
+  /**
+   * Where the key is, when it is not the whole value of one header: `bearerKey` for
+   * `Authorization: Bearer <key>`, or a function of your own from the headers to the key. Never
+   * the query string. Cannot be given with `header`.
+   */
+  extractKey?: AuthenticatorOptions['extractKey'];
   /** The header a caller may send to assert its environment, or `false`. Default `x-environment-id`. */
   environmentHeader?: string | false;
   /** The verification cache (see {@link createAuthenticator}). */
@@ -75,6 +81,7 @@ export const API_KEY_GUARD_OPTIONS = [
   'store',
   'authenticator',
   'header',
+  'extractKey',
   'environmentHeader',
   'cache',
   'optional',
@@ -117,10 +124,11 @@ export function createApiKeyGuard(options: ApiKeyGuardOptions, setup: ApiKeyGuar
     factory: 'createAuthenticator',
     build: () => {
       validateAuthenticatorOptions(options, caller);
-      const { store, header, environmentHeader, cache } = options as AuthenticatorOptions;
+      const { store, header, extractKey, environmentHeader, cache } = options as AuthenticatorOptions;
       return createAuthenticator({
         store,
         ...(header === undefined ? {} : { header }),
+        ...(extractKey === undefined ? {} : { extractKey }),
         ...(environmentHeader === undefined ? {} : { environmentHeader }),
         ...(cache === undefined ? {} : { cache }),
       });

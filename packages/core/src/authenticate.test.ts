@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { expectNotRevealed, fakeStore, manualClock, scope, storedKey } from '../test/helpers.js';
 import { createAuthenticator, validateAuthenticatorOptions } from './authenticate.js';
+import { bearerKey } from './extract-api-key.js';
 import { generateApiKey } from './generate-api-key.js';
 import { hashApiKey } from './hash-api-key.js';
 import { MemoryKeyStore } from './memory-key-store.js';
@@ -290,6 +291,39 @@ describe('createAuthenticator: headers and options', () => {
       expect(() => createAuthenticator(options as never)).toThrow(message);
       expect(() => createAuthenticator(options as never)).toThrow(TypeError);
     }
+  });
+});
+
+describe('createAuthenticator: extractKey', () => {
+  it('finds the key where the extractor says, and only there', async () => {
+    const store = new MemoryKeyStore();
+    const { key } = await store.create({ ...scope, name: 'bearer' });
+    const auth = createAuthenticator({ store, extractKey: bearerKey });
+    expect(auth.header).toBeNull();
+    expect((await auth.authenticate({ authorization: `Bearer ${key}` })).ok).toBe(true);
+    const viaHeader = await auth.authenticate({ 'x-api-key': key });
+    expect(!viaHeader.ok && viaHeader.error.code).toBe('missing_api_key');
+  });
+
+  it('fails closed when the extractor throws', async () => {
+    const auth = createAuthenticator({
+      store: new MemoryKeyStore(),
+      extractKey: () => {
+        throw new Error('app bug');
+      },
+    });
+    const result = await auth.authenticate({});
+    expect(!result.ok && result.error.code).toBe('auth_unavailable');
+  });
+
+  it('is refused beside header, and when not a function', () => {
+    const store = new MemoryKeyStore();
+    expect(() => createAuthenticator({ store, header: 'x-key', extractKey: bearerKey })).toThrow(
+      /options\.header and options\.extractKey cannot both be given/,
+    );
+    expect(() => createAuthenticator({ store, extractKey: 'authorization' as never })).toThrow(
+      /options\.extractKey must be a function/,
+    );
   });
 });
 

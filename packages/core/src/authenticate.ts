@@ -1,7 +1,7 @@
 import { isApiKeyFormat } from './api-key-format.js';
 import { createCachedLookup } from './cached-lookup.js';
 import { type ApiKeyError, refusal } from './errors.js';
-import { extractApiKey, type HeadersLike, isHeaderName, readHeader } from './extract-api-key.js';
+import { extractApiKey, type HeadersLike, isHeaderName, type KeyExtractor, readHeader } from './extract-api-key.js';
 import { sha256Hex } from './hash-api-key.js';
 import type { KeyStore, StoredApiKey } from './key-store.js';
 import { assertKnownOptions } from './known-options.js';
@@ -27,6 +27,12 @@ export interface AuthenticatorOptions {
   store: KeyStore;
   /** The header that carries the key, any case. Default `x-api-key`. */
   header?: string;
+  /**
+   * Where the key is, when it is not the whole value of one header: for example
+   * {@link bearerKey} for `Authorization: Bearer <key>`. It gets the headers only: a key in the
+   * query string is never accepted. Cannot be given with `header`.
+   */
+  extractKey?: KeyExtractor;
   /** The header a caller may send to assert its environment; `false` to ignore it. Default `x-environment-id`. */
   environmentHeader?: string | false;
   /** The verification cache: on by default; `false` to ask the store every time. */
@@ -39,8 +45,8 @@ export interface AuthenticatorOptions {
 export interface Authenticator {
   /** Never throws for anything a request carries; a failing store gives `auth_unavailable`. */
   authenticate(headers: HeadersLike): Promise<AuthResult>;
-  /** The header name it reads, lower case. */
-  readonly header: string;
+  /** The header name it reads, lower case; `null` when `extractKey` finds the key. */
+  readonly header: string | null;
   /** The verification cache, or `null` when off. */
   readonly cache: VerificationCache | null;
   /** Stops listening to the store's changes. */
@@ -48,7 +54,7 @@ export interface Authenticator {
 }
 
 /** The option names {@link createAuthenticator} takes. */
-export const AUTHENTICATOR_OPTIONS = ['store', 'header', 'environmentHeader', 'cache', 'now'] as const;
+export const AUTHENTICATOR_OPTIONS = ['store', 'header', 'extractKey', 'environmentHeader', 'cache', 'now'] as const;
 
 const CALLER = '@keyward/core: createAuthenticator';
 
@@ -66,6 +72,15 @@ export function validateAuthenticatorOptions(options: unknown, caller = CALLER):
   }
   if (header !== undefined && !isHeaderName(header)) {
     throw new TypeError(`${caller}: options.header must be a valid HTTP header name, got ${JSON.stringify(header)}`);
+  }
+  const { extractKey } = options as AuthenticatorOptions;
+  if (extractKey !== undefined && typeof extractKey !== 'function') {
+    throw new TypeError(`${caller}: options.extractKey must be a function (headers) => key | undefined`);
+  }
+  if (extractKey !== undefined && header !== undefined) {
+    throw new TypeError(
+      `${caller}: options.header and options.extractKey cannot both be given: the key comes from one place`,
+    );
   }
   if (environmentHeader !== undefined && environmentHeader !== false && !isHeaderName(environmentHeader)) {
     throw new TypeError(`${caller}: options.environmentHeader must be a valid HTTP header name or false`);
@@ -94,7 +109,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   validateAuthenticatorOptions(options);
   assertKnownOptions(options, AUTHENTICATOR_OPTIONS, CALLER);
   const { store } = options;
-  const header = (options.header ?? 'x-api-key').toLowerCase();
+  const header = options.extractKey === undefined ? (options.header ?? 'x-api-key').toLowerCase() : null;
+  const source = options.extractKey ?? (header as string);
   const environmentHeader =
     options.environmentHeader === false ? false : (options.environmentHeader ?? 'x-environment-id');
   const clock = options.now;
@@ -149,7 +165,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     // Whatever goes wrong (a store that fails, a malformed record from a custom store, a clock
     // that throws) must not let the request through or escape as an exception.
     try {
-      const extracted = extractApiKey(headers, header);
+      const extracted = extractApiKey(headers, source);
       if (!extracted.ok) return extracted;
       // A malformed value never reaches the store, nor the hash: no work to spend on garbage.
       if (!isApiKeyFormat(extracted.key)) return { ok: false, error: refusal('invalid_api_key') };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractApiKey, isHeaderName, readHeader } from './extract-api-key.js';
+import { bearerKey, extractApiKey, isHeaderName, readHeader } from './extract-api-key.js';
 import { generateApiKey } from './generate-api-key.js';
 
 const token = fc.stringMatching(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,40}$/);
@@ -203,5 +203,54 @@ describe('extractApiKey', () => {
     const big = 'a'.repeat(10 * 1024 * 1024);
     const result = extractApiKey({ 'x-api-key': big });
     expect(result.ok && result.key.length).toBe(big.length);
+  });
+});
+
+describe('bearerKey and extractApiKey with an extractor', () => {
+  const key = generateApiKey();
+  const code = (result: ReturnType<typeof extractApiKey>) => (result.ok ? result.key : result.error.code);
+
+  it('takes the key of Authorization: Bearer, the scheme in any case, surrounding space trimmed', () => {
+    expect(bearerKey({ authorization: `Bearer ${key}` })).toBe(key);
+    expect(bearerKey({ Authorization: `bearer   ${key}` })).toBe(key);
+    expect(code(extractApiKey({ authorization: `BEARER ${key} ` }, bearerKey))).toBe(key);
+    expect(bearerKey(new Headers({ authorization: `Bearer ${key}` }))).toBe(key);
+  });
+
+  it('counts another scheme, a bare value or no header as no key', () => {
+    for (const headers of [
+      {},
+      { authorization: `Basic ${key}` },
+      { authorization: key },
+      { authorization: 'Bearer' },
+    ]) {
+      expect(code(extractApiKey(headers, bearerKey))).toBe('missing_api_key');
+    }
+    expect(code(extractApiKey({ authorization: 'Bearer    ' }, bearerKey))).toBe('missing_api_key');
+    // The x-api-key header is not where an extractor looks.
+    expect(code(extractApiKey({ 'x-api-key': key }, bearerKey))).toBe('missing_api_key');
+  });
+
+  it('refuses two keys, in two headers or joined by a comma', () => {
+    for (const headers of [
+      { authorization: [`Bearer ${key}`, `Bearer ${key}`] },
+      { authorization: `Bearer ${key}`, Authorization: `Bearer ${key}` },
+      { authorization: `Bearer ${key}, Bearer ${key}` },
+    ]) {
+      const result = extractApiKey(headers, bearerKey);
+      expect(!result.ok && result.error.message).toBe('More than one API key was sent');
+    }
+  });
+
+  it("applies the header rules to a custom extractor's answer, and lets its exception go up", () => {
+    expect(code(extractApiKey({}, () => undefined))).toBe('missing_api_key');
+    expect(code(extractApiKey({}, () => null))).toBe('missing_api_key');
+    expect(code(extractApiKey({}, () => 42 as unknown as string))).toBe('invalid_api_key');
+    expect(code(extractApiKey({}, () => ` ${key} `))).toBe(key);
+    expect(() =>
+      extractApiKey({}, () => {
+        throw new Error('app bug');
+      }),
+    ).toThrow('app bug');
   });
 });

@@ -94,20 +94,57 @@ export function readHeader(headers: unknown, name: string): HeaderValue {
 }
 
 /**
- * Takes the API key out of the request headers. No header, or an empty one, is
- * `missing_api_key`; more than one value is `invalid_api_key`. Whether the value has the key
- * format is checked later, by the authenticator.
+ * Where an authenticator finds the key when it is not the whole value of one header of its own
+ * (the `extractKey` option): given the request's headers, it returns the key, or `undefined` (or
+ * `null`) when the request carries none. It gets the headers only, never the URL: a key in a query
+ * string ends up in logs, browser histories and `Referer` headers, so keyward never accepts one.
  */
-export function extractApiKey(
-  headers: unknown,
-  header = 'x-api-key',
-): { ok: true; key: string } | { ok: false; error: ApiKeyError } {
-  const found = readHeader(headers, header);
-  if (found.kind === 'absent') return { ok: false, error: refusal('missing_api_key') };
+export type KeyExtractor = (headers: HeadersLike) => string | null | undefined;
+
+/**
+ * A {@link KeyExtractor} for `Authorization: Bearer <key>` (the scheme in any case). Another
+ * scheme (`Basic …`) counts as no key; more than one `Authorization` header is refused.
+ *
+ * @example
+ * app.use(apiKeyAuth({ store, extractKey: bearerKey }));
+ */
+export function bearerKey(headers: HeadersLike): string | undefined {
+  const found = readHeader(headers, 'authorization');
+  if (found.kind === 'absent') return undefined;
+  // A comma is never part of a key: the value is refused as more than one key.
+  if (found.kind === 'many') return ',';
+  const match = /^bearer[ \t]+(.*)$/i.exec(found.value);
+  return match === null ? undefined : match[1];
+}
+
+type Extracted = { ok: true; key: string } | { ok: false; error: ApiKeyError };
+
+/** The same rules for a header's value and an extractor's answer: empty is missing, a comma is two keys. */
+function checkExtracted(value: unknown): Extracted {
+  if (value === undefined || value === null) return { ok: false, error: refusal('missing_api_key') };
+  if (typeof value !== 'string') return { ok: false, error: refusal('invalid_api_key') };
+  const key = value.trim();
+  if (key.length === 0) return { ok: false, error: refusal('missing_api_key') };
   // Node's IncomingMessage and Web Headers join a repeated header into 'a, b'. A key never
   // holds a comma, so a comma means more than one value was sent.
-  if (found.kind === 'many' || found.value.includes(',')) {
+  if (key.includes(',')) {
     return { ok: false, error: refusal('invalid_api_key', { message: 'More than one API key was sent' }) };
   }
-  return { ok: true, key: found.value };
+  return { ok: true, key };
+}
+
+/**
+ * Takes the API key out of the request headers: the value of `header`, or what `extractKey`
+ * finds. No key, or an empty one, is `missing_api_key`; more than one value is
+ * `invalid_api_key`. Whether the value has the key format is checked later, by the
+ * authenticator. An extractor that throws is the app's fault: the error goes up.
+ */
+export function extractApiKey(headers: unknown, header: string | KeyExtractor = 'x-api-key'): Extracted {
+  if (typeof header === 'function') return checkExtracted(header(headers as HeadersLike));
+  const found = readHeader(headers, header);
+  if (found.kind === 'absent') return { ok: false, error: refusal('missing_api_key') };
+  if (found.kind === 'many') {
+    return { ok: false, error: refusal('invalid_api_key', { message: 'More than one API key was sent' }) };
+  }
+  return checkExtracted(found.value);
 }

@@ -16,6 +16,7 @@ describe('the public surface, by audience', () => {
         'DEV_USER_ID',
         'ERROR_CODES',
         'MemoryKeyStore',
+        'bearerKey',
         'chainKeyStores',
         'checkScopes',
         'createAuthenticator',

@@ -35,7 +35,8 @@ export {
   isApiKeyError,
   isErrorCode,
 } from './errors.js';
-export type { HeaderRecord, HeadersLike } from './extract-api-key.js';
+export type { HeaderRecord, HeadersLike, KeyExtractor } from './extract-api-key.js';
+export { bearerKey } from './extract-api-key.js';
 export {
   createFailureLimiter,
   DEFAULT_FAILURE_LIMIT,

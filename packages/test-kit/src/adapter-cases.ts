@@ -1,7 +1,7 @@
 // One table of cases that every adapter (Express, Fastify, Koa) must pass byte for byte. Each
 // adapter's test builds a small app through an AdapterFactory and hands it to runAdapterCases.
 // See this package's README for how to run it against another adapter.
-import { type ApiKeyContext, generateApiKey, type KeyStore, MemoryKeyStore } from '@keyward/core';
+import { type ApiKeyContext, bearerKey, generateApiKey, type KeyStore, MemoryKeyStore } from '@keyward/core';
 import type { ApiKeyGuardOptions } from '@keyward/core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -357,7 +357,7 @@ export const ADAPTER_CASES: AdapterCase[] = [
     handlerRuns: true,
   },
   {
-    name: '429 after the limit, even with a valid key',
+    name: '429 after the limit, even with a valid key the cache does not know yet',
     config: () => ({ failureLimit: { max: 3, windowMs: 60_000 } }),
     before: () => fails(3, '203.0.113.7'),
     request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { 'x-forwarded-for': '203.0.113.7' }) }),
@@ -400,6 +400,30 @@ export const ADAPTER_CASES: AdapterCase[] = [
     status: 200,
     body: (f) => ok(f.contexts.valid),
     handlerRuns: true,
+  },
+  {
+    name: 'extractKey: bearerKey takes Authorization: Bearer <key>, the scheme in any case',
+    config: () => ({ extractKey: bearerKey }),
+    request: (f) => ({ path: '/protected', headers: { authorization: `bEaReR ${f.keys.valid}` } }),
+    status: 200,
+    body: (f) => ok(f.contexts.valid),
+    handlerRuns: true,
+  },
+  {
+    name: 'extractKey: bearerKey ignores x-api-key and other schemes',
+    config: () => ({ extractKey: bearerKey }),
+    request: (f) => ({ path: '/protected', headers: key(f.keys.valid, { authorization: `Basic ${f.keys.valid}` }) }),
+    status: 401,
+    body: () => BODIES.missing,
+    handlerRuns: false,
+  },
+  {
+    name: 'extractKey: a malformed bearer key is refused like any other',
+    config: () => ({ extractKey: bearerKey }),
+    request: () => ({ path: '/protected', headers: { authorization: 'Bearer not-a-key' } }),
+    status: 401,
+    body: () => BODIES.invalid,
+    handlerRuns: false,
   },
   {
     name: 'custom header name ignores x-api-key',
@@ -481,7 +505,8 @@ export interface SetupCase {
   message: (packageName: string) => string;
 }
 
-const KNOWN_OPTIONS = 'store, authenticator, header, environmentHeader, cache, optional, scopes, failureLimit, onError';
+const KNOWN_OPTIONS =
+  'store, authenticator, header, extractKey, environmentHeader, cache, optional, scopes, failureLimit, onError';
 
 /** The setup rows: configurations every adapter must refuse, with these exact messages. */
 export const SETUP_CASES: SetupCase[] = [
