@@ -66,10 +66,7 @@ export async function run({ rounds, ops, scaleSizes, pgRows, log }) {
     const big = await createPostgresKeyStore({ connectionString: bigUrl });
     pgStores.push(big);
     const bigKeys = [];
-    for (const key of keys) {
-      const { key: k } = await big.create({ ...scope, name: 'known' });
-      bigKeys.push(k);
-    }
+    while (bigKeys.length < keys.length) bigKeys.push((await big.create({ ...scope, name: 'known' })).key);
     const started = Date.now();
     const client = new pg.Client({ connectionString: bigUrl });
     await client.connect();
