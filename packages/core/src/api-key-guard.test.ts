@@ -142,6 +142,24 @@ describe('createApiKeyGuard', () => {
     for (let i = 0; i < 3; i += 1) expect((await guard.check({ headers: {}, clientAddress: 'a' })).ok).toBe(true);
   });
 
+  it('reads a clientAddress function only when the failure limiter needs it', async () => {
+    const guard = createApiKeyGuard({ store: setup().store, failureLimit: { max: 2, windowMs: 60_000 } });
+    let reads = 0;
+    const clientAddress = () => {
+      reads += 1;
+      return '10.0.0.9';
+    };
+    expect((await guard.check({ headers: { 'x-api-key': KEY }, clientAddress })).ok).toBe(true);
+    expect(reads).toBe(1); // the first lookup of the key reserved its place
+    for (let i = 0; i < 5; i += 1)
+      expect((await guard.check({ headers: { 'x-api-key': KEY }, clientAddress })).ok).toBe(true);
+    expect(reads).toBe(1); // answered from the cache: no address needed
+    for (let i = 0; i < 2; i += 1) await guard.check({ headers: { 'x-api-key': 'x' }, clientAddress });
+    const limited = await guard.check({ headers: { 'x-api-key': 'x' }, clientAddress });
+    expect(!limited.ok && limited.error.code).toBe('too_many_requests');
+    expect(reads).toBe(4);
+  });
+
   it('failureLimit: false never limits', async () => {
     const guard = createApiKeyGuard({ store: setup().store, failureLimit: false });
     for (let i = 0; i < 30; i += 1) await guard.check({ headers: { 'x-api-key': 'x' }, clientAddress: 'a' });

@@ -11,7 +11,13 @@ import { checkScopes } from './check-scopes.js';
 import type { ApiKeyError } from './errors.js';
 import type { HeadersLike } from './extract-api-key.js';
 import type { FailureLimitOptions } from './failure-limiter.js';
-import { resolveAuthenticator, resolveFailureLimiter, resolveOptional, verifyLimited } from './guard-setup.js';
+import {
+  type ClientAddress,
+  resolveAuthenticator,
+  resolveFailureLimiter,
+  resolveOptional,
+  verifyLimited,
+} from './guard-setup.js';
 import type { KeyStore } from './key-store.js';
 import { scopeSchema } from './key-store-input.js';
 import { assertKnownOptions } from './known-options.js';
@@ -55,8 +61,8 @@ export interface ApiKeyGuardOptions {
 /** What an adapter knows of the request. */
 export interface GuardRequest {
   headers: HeadersLike;
-  /** The framework's client address (`req.ip`), so its trust-proxy setting holds. */
-  clientAddress?: string | undefined;
+  /** The framework's client address (`req.ip`), or a function returning it, read only when the failure limiter needs it; so its trust-proxy setting holds. */
+  clientAddress?: ClientAddress;
   /** Scopes this route needs on top of the guard's own. */
   scopes?: readonly string[];
 }

@@ -53,6 +53,12 @@ export function resolveOptional(optional: unknown, caller: string): boolean {
 
 type Refused = { ok: false; error: ApiKeyError };
 
+/**
+ * The client's address, or a function that reads it: frameworks compute it (trust proxy,
+ * `X-Forwarded-For`) on demand, and a guard asks for it only when the failure limiter needs it.
+ */
+export type ClientAddress = string | undefined | (() => string | undefined);
+
 function tooMany(limiter: FailureLimiter, client: string | undefined): Refused {
   return {
     ok: false,
@@ -78,23 +84,36 @@ export function verifyLimited<A, G extends { ok: true } | Refused>(
   verify: Verify<A>,
   headers: HeadersLike,
   limiter: FailureLimiter | null,
-  client: string | undefined,
+  clientAddress: ClientAddress,
   finish: (outcome: A) => G,
 ): G | Refused | Promise<G | Refused> {
   if (limiter === null) {
     const result = verify(headers) as A | Promise<A>;
     return result instanceof Promise ? result.then(finish) : finish(result);
   }
+  // Read only when the limiter is asked: a valid key the cache knows never needs it.
+  let client: string | undefined;
+  let known = false;
+  const address = () => {
+    if (!known) {
+      client = typeof clientAddress === 'function' ? clientAddress() : clientAddress;
+      known = true;
+    }
+    return client;
+  };
   let reserved = false;
   let lockedBefore = false;
   const result = verify(headers, () => {
+    const client = address();
     lockedBefore = limiter.retryAfter(client) > 0;
     reserved = limiter.reserve(client);
     return reserved;
   });
   const account = (answer: A | typeof LOOKUP_REFUSED): G | Refused => {
-    if (answer === LOOKUP_REFUSED) return tooMany(limiter, client);
+    if (answer === LOOKUP_REFUSED) return tooMany(limiter, address());
     const outcome = finish(answer);
+    if (outcome.ok && !reserved) return outcome;
+    const client = address();
     const failed = !outcome.ok && outcome.error.status === 401;
     if (reserved) {
       limiter.settle(client, failed);

@@ -9,7 +9,13 @@ import {
 import type { ApiKeyError } from './errors.js';
 import type { HeadersLike } from './extract-api-key.js';
 import type { FailureLimitOptions } from './failure-limiter.js';
-import { resolveAuthenticator, resolveFailureLimiter, resolveOptional, verifyLimited } from './guard-setup.js';
+import {
+  type ClientAddress,
+  resolveAuthenticator,
+  resolveFailureLimiter,
+  resolveOptional,
+  verifyLimited,
+} from './guard-setup.js';
 import { assertKnownOptions } from './known-options.js';
 import type { PortalSession, SessionStore } from './session-store.js';
 import { verifierOf } from './verifier.js';
@@ -44,7 +50,7 @@ export interface SessionGuard {
   /** Synchronous when the verification cache answers, a promise otherwise: `await` it. */
   check(request: {
     headers: HeadersLike;
-    clientAddress?: string | undefined;
+    clientAddress?: ClientAddress;
   }): SessionGuardResult | Promise<SessionGuardResult>;
   readonly authenticator: SessionAuthenticator;
   /** Stops the authenticator the guard built (one passed in is left alone). */

@@ -23,7 +23,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): RequestHandler {
   const onError = checkOnError(options?.onError, CALLER);
   // req.ip, not the socket: the app's trust proxy setting decides who the client is.
   return guardMiddleware(
-    (req) => guard.check({ headers: req.headers, clientAddress: req.ip }),
+    (req) => guard.check({ headers: req.headers, clientAddress: () => req.ip }),
     (req, result) => {
       req.apiKey = result.context ?? undefined;
     },

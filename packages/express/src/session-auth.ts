@@ -25,7 +25,7 @@ export function sessionAuth(options: SessionAuthOptions): RequestHandler {
   const guard = createSessionGuard(options, { caller: SESSION_CALLER, adapterOptions: ['onError'] });
   const onError = checkOnError(options?.onError, SESSION_CALLER);
   return guardMiddleware(
-    (req) => guard.check({ headers: req.headers, clientAddress: req.ip }),
+    (req) => guard.check({ headers: req.headers, clientAddress: () => req.ip }),
     (req, result) => {
       req.portalSession = result.session ?? undefined;
     },

@@ -28,7 +28,8 @@ const plugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (fastify, options) =
   addGuardHook(
     fastify,
     'apiKey',
-    (request, config) => guard.check({ headers: request.headers, clientAddress: request.ip, scopes: config.scopes }),
+    (request, config) =>
+      guard.check({ headers: request.headers, clientAddress: () => request.ip, scopes: config.scopes }),
     (request, result) => {
       request.apiKey = result.context;
     },

@@ -23,7 +23,7 @@ const plugin: FastifyPluginAsync<SessionAuthOptions> = async (fastify, options) 
   addGuardHook(
     fastify,
     'session',
-    (request) => guard.check({ headers: request.headers, clientAddress: request.ip }),
+    (request) => guard.check({ headers: request.headers, clientAddress: () => request.ip }),
     (request, result) => {
       request.portalSession = result.session;
     },

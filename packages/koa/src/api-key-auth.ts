@@ -30,7 +30,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): Middleware<ApiKeyState> 
   const onError = checkOnError<ApiKeyState>(options?.onError, CALLER);
   // ctx.ip, not the socket: app.proxy decides who the client is.
   return guardMiddleware<ApiKeyState, GuardResult>(
-    (ctx) => guard.check({ headers: ctx.headers, clientAddress: ctx.ip }),
+    (ctx) => guard.check({ headers: ctx.headers, clientAddress: () => ctx.ip }),
     (ctx, result) => {
       ctx.state.apiKey = result.context ?? undefined;
     },

@@ -34,7 +34,7 @@ export function sessionAuth(options: SessionAuthOptions): Middleware<PortalSessi
   const onError = checkOnError<PortalSessionState>(options?.onError, SESSION_CALLER);
   // ctx.ip, not the socket: app.proxy decides who the client is.
   return guardMiddleware<PortalSessionState, SessionGuardResult>(
-    (ctx) => guard.check({ headers: ctx.headers, clientAddress: ctx.ip }),
+    (ctx) => guard.check({ headers: ctx.headers, clientAddress: () => ctx.ip }),
     (ctx, result) => {
       ctx.state.portalSession = result.session ?? undefined;
     },
