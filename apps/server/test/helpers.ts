@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import {
   DEV_API_KEY,
   type ManagedKeyStore,
@@ -104,4 +105,23 @@ export async function createKeyVia(
   if (res.statusCode !== 201) throw new Error(`create failed: ${res.statusCode} ${res.body}`);
   const json = body<{ api_key: string; secret: Record<string, unknown> }>(res);
   return { key: json.api_key, id: json.secret.id as string, secret: json.secret };
+}
+
+/**
+ * A stream for a test app's `logger.stream`, keeping every line: `text()` all of them as written,
+ * `entries()` each parsed as the JSON line pino writes.
+ */
+export function captureLogs<Entry = Record<string, unknown>>() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return {
+    stream,
+    text: () => lines.join(''),
+    entries: () => lines.map((line) => JSON.parse(line) as Entry),
+  };
 }

@@ -1,26 +1,14 @@
-import { Writable } from 'node:stream';
 import { DEV_API_KEY, DEV_ENVIRONMENT_ID, DEV_TENANT_ID, signWebhook } from '@keyward/core';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/create-app.js';
 import { WEBHOOK_BODY_LIMIT } from '../src/routes/webhooks.js';
-import { body, createKeyVia, devHeaders, memoryStorage, withKey } from './helpers.js';
+import { body, captureLogs, createKeyVia, devHeaders, memoryStorage, withKey } from './helpers.js';
 
 // No key, session token or webhook secret may reach the logs: not from headers, bodies or errors.
 
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => lines.join('') };
-}
-
 describe('logs', () => {
   it('never contain a key, wherever the request carried it', async () => {
-    const logs = capture();
+    const logs = captureLogs();
     const app = createApp({
       storage: memoryStorage(),
       devKey: true,
@@ -76,7 +64,7 @@ describe('logs', () => {
   });
 
   it('never contain a session token or a webhook secret, at trace, whatever the request did with them', async () => {
-    const logs = capture();
+    const logs = captureLogs();
     const storage = memoryStorage();
     const app = createApp({
       storage,
@@ -142,7 +130,7 @@ describe('logs', () => {
   });
 
   it('keep the request id with every line of a request', async () => {
-    const logs = capture();
+    const logs = captureLogs();
     const app = createApp({
       storage: memoryStorage(),
       devKey: true,

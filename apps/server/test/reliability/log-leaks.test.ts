@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { DEV_API_KEY, generateApiKey } from '@keyward/core';
 import { attempts } from '@keyward/test-kit/reliability';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/create-app.js';
-import { memoryStorage } from '../helpers.js';
+import { captureLogs, memoryStorage } from '../helpers.js';
 import { rawExchange } from './raw-socket.js';
 
 // An attacker, or a careless client, sends a key where the server does not expect one: in a
@@ -22,16 +21,15 @@ afterEach(async () => {
 });
 
 async function listening(level: Level): Promise<{ port: number; logs: () => string }> {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
+  const captured = captureLogs();
+  app = createApp({
+    storage: memoryStorage(),
+    devKey: true,
+    failureLimit: false,
+    logger: { level, stream: captured.stream },
   });
-  app = createApp({ storage: memoryStorage(), devKey: true, failureLimit: false, logger: { level, stream } });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { port: (app.server.address() as AddressInfo).port, logs: () => lines.join('') };
+  return { port: (app.server.address() as AddressInfo).port, logs: captured.text };
 }
 
 /** The ways a log line could carry `key`: as is, in either case, and encoded. */

@@ -2,7 +2,6 @@
 // database that stops answering (a proxy that swallows every packet). Requests must get 503
 // auth_unavailable promptly, never hang and never pass; the log must say why; /health stays a
 // cheap liveness answer while /ready reports the store.
-import { Writable } from 'node:stream';
 import { DEV_API_KEY, generateApiKey, hashApiKey, MemoryKeyStore, MemorySessionStore } from '@keyward/core';
 import { createPostgresKeyStore } from '@keyward/store-postgres';
 import { startBlackholeProxy } from '@keyward/test-kit/blackhole-proxy';
@@ -11,28 +10,13 @@ import { attempts } from '@keyward/test-kit/reliability';
 import { waitFor } from '@keyward/test-kit/wait-for';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/create-app.js';
-import { body, errorCode, memoryStorage, withKey } from '../helpers.js';
+import { body, captureLogs, errorCode, memoryStorage, withKey } from '../helpers.js';
 
 /** A pino line, as far as these tests read it. */
 interface LogEntry {
   level: number;
   msg: string;
   err?: { message: string; code?: string };
-}
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    stream,
-    text: () => lines.join(''),
-    entries: () => lines.map((line) => JSON.parse(line) as LogEntry),
-  };
 }
 
 /** A failure as node-postgres reports a server that refuses connections. */
@@ -42,7 +26,7 @@ function connectionRefused(): Error {
 
 describe('the server when its store fails', () => {
   it('answers 503 auth_unavailable and logs the cause at error, never the key; /ready says so, /health stays ok', async () => {
-    const logs = capture();
+    const logs = captureLogs<LogEntry>();
     let down = false;
     const keys = new MemoryKeyStore();
     const sessions = new MemorySessionStore();
@@ -97,7 +81,7 @@ describe('the server when its store fails', () => {
   });
 
   it('logs the cause when the webhook receiver cannot look its endpoint up, and answers 503', async () => {
-    const logs = capture();
+    const logs = captureLogs<LogEntry>();
     const storage = memoryStorage();
     storage.webhooks.findEndpoint = async () => Promise.reject(connectionRefused());
     const app = createApp({ storage, failureLimit: false, logger: { level: 'info', stream: logs.stream } });
@@ -138,7 +122,7 @@ describe('the server when its store fails', () => {
     const db = await createTestDatabase();
     if (db === null) return ctx.skip();
     const proxy = await startBlackholeProxy(db.url);
-    const logs = capture();
+    const logs = captureLogs<LogEntry>();
     const store = await createPostgresKeyStore({ connectionString: proxy.url, onError: () => {} });
     const app = createApp({
       storage: { keys: store, sessions: store, webhooks: store },
