@@ -6,7 +6,7 @@ import { createApp } from '../src/create-app.js';
 import { adminKeyIn } from './api-suite.js';
 import { body, createKeyVia, errorCode, postgresStore, type StoreFactory, withKey } from './helpers.js';
 
-// Two server instances on one PostgreSQL database act as one service (DESIGN.md section 5): keys,
+// Two server instances on one PostgreSQL database act as one service (docs/server.md): keys,
 // portal sessions and webhook deliveries alike.
 
 describe('two instances on one PostgreSQL', () => {
