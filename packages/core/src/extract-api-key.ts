@@ -119,6 +119,11 @@ export function bearerKey(headers: HeadersLike): string | undefined {
 
 type Extracted = { ok: true; key: string } | { ok: false; error: ApiKeyError };
 
+const moreThanOneKey = (): Extracted => ({
+  ok: false,
+  error: refusal('invalid_api_key', { message: 'More than one API key was sent' }),
+});
+
 /** The same rules for a header's value and an extractor's answer: empty is missing, a comma is two keys. */
 function checkExtracted(value: unknown): Extracted {
   if (value === undefined || value === null) return { ok: false, error: refusal('missing_api_key') };
@@ -127,9 +132,7 @@ function checkExtracted(value: unknown): Extracted {
   if (key.length === 0) return { ok: false, error: refusal('missing_api_key') };
   // Node's IncomingMessage and Web Headers join a repeated header into 'a, b'. A key never
   // holds a comma, so a comma means more than one value was sent.
-  if (key.includes(',')) {
-    return { ok: false, error: refusal('invalid_api_key', { message: 'More than one API key was sent' }) };
-  }
+  if (key.includes(',')) return moreThanOneKey();
   return { ok: true, key };
 }
 
@@ -143,8 +146,6 @@ export function extractApiKey(headers: unknown, header: string | KeyExtractor = 
   if (typeof header === 'function') return checkExtracted(header(headers as HeadersLike));
   const found = readHeader(headers, header);
   if (found.kind === 'absent') return { ok: false, error: refusal('missing_api_key') };
-  if (found.kind === 'many') {
-    return { ok: false, error: refusal('invalid_api_key', { message: 'More than one API key was sent' }) };
-  }
+  if (found.kind === 'many') return moreThanOneKey();
   return checkExtracted(found.value);
 }
