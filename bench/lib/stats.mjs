@@ -27,6 +27,19 @@ export async function interleave(variants, rounds, run) {
   return samples;
 }
 
+/**
+ * The median over rounds of `a`'s sample divided by `b`'s sample of the same round (of `field`
+ * when samples are objects). Samples of one round ran next to each other, so whatever the machine
+ * was doing then fell on both: a paired ratio spreads less than a ratio of two medians taken
+ * over different moments.
+ */
+export function pairedRatio(samples, a, b, field) {
+  const as = samples.get(a);
+  const bs = samples.get(b);
+  const value = (sample) => (field === undefined ? sample : sample[field]);
+  return median(as.map((sample, round) => value(sample) / value(bs[round])));
+}
+
 /** Median of one field over a list of sample objects. */
 export const medianOf = (list, field) => median(list.map((s) => s[field]));
 

@@ -5,7 +5,7 @@ import { createClient } from '@keyward/client';
 import { Agent, request } from 'undici';
 import { startServer } from '../lib/child.mjs';
 import { row } from '../lib/rows.mjs';
-import { interleave, medianOf } from '../lib/stats.mjs';
+import { interleave, medianOf, pairedRatio } from '../lib/stats.mjs';
 
 const IN_FLIGHT = 10;
 
@@ -75,7 +75,7 @@ export async function run({ seconds, rounds, log }) {
         keyward: rps('client.me()'),
         baseline: rps(baseline),
         unit: 'req/s',
-        ratio: rps('client.me()') / rps(baseline),
+        ratio: pairedRatio(samples, 'client.me()', baseline, 'rps'),
         min,
         notes: `client CPU/req ${cpu('client.me()').toFixed(1)} vs ${cpu(baseline).toFixed(1)} µs`,
       }),

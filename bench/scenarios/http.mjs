@@ -2,7 +2,7 @@
 import { startServer } from '../lib/child.mjs';
 import { load } from '../lib/load.mjs';
 import { row } from '../lib/rows.mjs';
-import { interleave, medianOf } from '../lib/stats.mjs';
+import { interleave, medianOf, pairedRatio } from '../lib/stats.mjs';
 
 const FRAMEWORKS = [
   {
@@ -61,7 +61,7 @@ export async function run({ seconds, rounds, log }) {
             keyward: rps(variant),
             baseline: rps('bare'),
             unit: 'req/s',
-            ratio: rps(variant) / rps('bare'),
+            ratio: pairedRatio(samples, variant, 'bare', 'rps'),
             min: framework.min,
             notes: note(variant, 'bare'),
           }),
@@ -75,7 +75,7 @@ export async function run({ seconds, rounds, log }) {
             keyward: rps('keyward'),
             baseline: rps(framework.peer.variant),
             unit: 'req/s',
-            ratio: rps('keyward') / rps(framework.peer.variant),
+            ratio: pairedRatio(samples, 'keyward', framework.peer.variant, 'rps'),
             min: framework.peer.min,
             notes: note('keyward', framework.peer.variant),
           }),
@@ -89,7 +89,7 @@ export async function run({ seconds, rounds, log }) {
             keyward: rps('hook'),
             baseline: rps('bare'),
             unit: 'req/s',
-            ratio: rps('hook') / rps('bare'),
+            ratio: pairedRatio(samples, 'hook', 'bare', 'rps'),
             notes: note('hook', 'bare'),
           }),
         );

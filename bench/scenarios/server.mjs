@@ -5,7 +5,7 @@ import { startServer } from '../lib/child.mjs';
 import { dropDatabase, freshDatabase } from '../lib/database.mjs';
 import { load } from '../lib/load.mjs';
 import { row } from '../lib/rows.mjs';
-import { interleave, medianOf } from '../lib/stats.mjs';
+import { interleave, medianOf, pairedRatio } from '../lib/stats.mjs';
 
 const DB = 'keyward_bench_server';
 
@@ -44,7 +44,7 @@ export async function run({ seconds, rounds, log }) {
             keyward: rps(t.name),
             baseline: rps('health'),
             unit: 'req/s',
-            ratio: rps(t.name) / rps('health'),
+            ratio: pairedRatio(samples, t.name, 'health', 'rps'),
             ...(cached ? { min: 0.85 } : {}),
             notes: `CPU/req ${cpu(t.name).toFixed(1)} vs ${cpu('health').toFixed(1)} µs`,
           }),

@@ -145,25 +145,31 @@ export function createApiKeyGuard(options: ApiKeyGuardOptions, setup: ApiKeyGuar
   const limiter = resolveFailureLimiter(options.failureLimit, caller);
 
   const verify = verifierOf(authenticator);
+  // The guard's outcome of an authentication, given the scopes this request needs.
+  const decide = (result: AuthResult, required: readonly string[]): GuardResult => {
+    if (!result.ok) {
+      // Optional mode lets a keyless request through only where no scope is needed: a
+      // scope can only be held by a key.
+      if (optional && result.error.code === 'missing_api_key' && required.length === 0) {
+        return { ok: true, context: null };
+      }
+      return result;
+    }
+    if (required.length === 0) return result;
+    const scoped = checkScopes(result.context, required);
+    return scoped.ok ? result : scoped;
+  };
+  // Built once for routes that add no scopes (most of them), so they allocate no closure.
+  const finishWithGuardScopes = (result: AuthResult): GuardResult => decide(result, scopes);
 
   return {
     authenticator,
     close: owned ? () => authenticator.close() : () => {},
     check({ headers, clientAddress, scopes: routeScopes }) {
-      const required = routeScopes === undefined || routeScopes.length === 0 ? scopes : [...scopes, ...routeScopes];
-      const finish = (result: AuthResult): GuardResult => {
-        if (!result.ok) {
-          // Optional mode lets a keyless request through only where no scope is needed: a
-          // scope can only be held by a key.
-          if (optional && result.error.code === 'missing_api_key' && required.length === 0) {
-            return { ok: true, context: null };
-          }
-          return result;
-        }
-        if (required.length === 0) return result;
-        const scoped = checkScopes(result.context, required);
-        return scoped.ok ? result : scoped;
-      };
+      const finish =
+        routeScopes === undefined || routeScopes.length === 0
+          ? finishWithGuardScopes
+          : (result: AuthResult) => decide(result, [...scopes, ...routeScopes]);
       return verifyLimited(verify, headers, limiter, clientAddress, finish);
     },
   };

@@ -155,7 +155,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         tenantId: record.tenantId,
         environmentId: record.environmentId,
         userId: record.userId,
-        scopes: [...record.scopes],
+        scopes: record.scopes.slice(),
         name: record.name,
       },
     };

@@ -75,26 +75,34 @@ describe('createCachedLookup', () => {
     const lookup = createCachedLookup(s.source, true);
     let asked = 0;
     expect(
-      lookup.lookUp(HASH, () => {
-        asked += 1;
-        return false;
+      lookup.lookUp(HASH, {
+        open: () => {
+          asked += 1;
+          return false;
+        },
       }),
     ).toBe(LOOKUP_REFUSED);
     expect(s.finds()).toBe(0);
-    const first = lookup.lookUp(HASH, () => {
-      asked += 1;
-      return true;
+    const first = lookup.lookUp(HASH, {
+      open: () => {
+        asked += 1;
+        return true;
+      },
     });
     // Joining the query in flight and reading the cache need no gate.
-    const joined = lookup.lookUp(HASH, () => {
-      asked += 1;
-      return false;
+    const joined = lookup.lookUp(HASH, {
+      open: () => {
+        asked += 1;
+        return false;
+      },
     });
     s.release();
     await Promise.all([first, joined]);
-    lookup.lookUp(HASH, () => {
-      asked += 1;
-      return false;
+    lookup.lookUp(HASH, {
+      open: () => {
+        asked += 1;
+        return false;
+      },
     });
     expect(asked).toBe(2);
   });

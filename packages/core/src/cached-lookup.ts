@@ -13,6 +13,14 @@ export interface LookupSource<T> {
   reliable(): boolean;
 }
 
+/**
+ * Asked just before a new store lookup starts; `false` refuses it. An object, not a function,
+ * so that the failure limiter's attempt can be its own gate without a closure per request.
+ */
+export interface LookupGate {
+  open(): boolean;
+}
+
 /** What {@link CachedLookup.lookUp} answers when its gate refused a store lookup. */
 export const LOOKUP_REFUSED: unique symbol = Symbol('keyward.lookupRefused');
 
@@ -27,7 +35,7 @@ export interface CachedLookup<T> {
    * new store lookup starts (not for a cached answer, nor for joining a lookup of the same hash
    * already in flight); when it says no, the answer is {@link LOOKUP_REFUSED}.
    */
-  lookUp(hash: string, gate?: () => boolean): LookupAnswer<T>;
+  lookUp(hash: string, gate?: LookupGate): LookupAnswer<T>;
   /** The cached answer only: the record, `null`, or `undefined` when the store would be needed. */
   readonly cache: VerificationCache<T> | null;
   /** Stops listening to the store's changes. */
@@ -97,7 +105,7 @@ export function createCachedLookup<T>(source: LookupSource<T>, cacheOption: Cach
         const joined = inFlight.get(hash);
         if (joined !== undefined) return joined;
       }
-      if (gate !== undefined && !gate()) return LOOKUP_REFUSED;
+      if (gate !== undefined && !gate.open()) return LOOKUP_REFUSED;
       const startedAt = generation;
       const settle = () => {
         if (inFlight.get(hash) === pending) inFlight.delete(hash);

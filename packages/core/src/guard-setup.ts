@@ -1,5 +1,5 @@
 // What every guard (API keys, portal sessions) checks at setup, in one place.
-import { LOOKUP_REFUSED } from './cached-lookup.js';
+import { LOOKUP_REFUSED, type LookupGate } from './cached-lookup.js';
 import { type ApiKeyError, refusal } from './errors.js';
 import type { HeadersLike } from './extract-api-key.js';
 import { createFailureLimiter, type FailureLimiter, type FailureLimitOptions } from './failure-limiter.js';
@@ -67,6 +67,61 @@ function tooMany(limiter: FailureLimiter, client: string | undefined): Refused {
 }
 
 /**
+ * One attempt under the failure limiter, and the gate of its store lookup: one object per
+ * request rather than a closure for each step. It reads the client's address only when the
+ * limiter needs it: a valid key the cache knows never does.
+ */
+class LimitedAttempt implements LookupGate {
+  readonly #limiter: FailureLimiter;
+  readonly #clientAddress: ClientAddress;
+  #client: string | undefined;
+  #known = false;
+  /** Whether a store lookup reserved its place in the limiter (to be settled). */
+  #reserved = false;
+  #lockedBefore = false;
+
+  constructor(limiter: FailureLimiter, clientAddress: ClientAddress) {
+    this.#limiter = limiter;
+    this.#clientAddress = clientAddress;
+  }
+
+  #address(): string | undefined {
+    if (!this.#known) {
+      this.#client = typeof this.#clientAddress === 'function' ? this.#clientAddress() : this.#clientAddress;
+      this.#known = true;
+    }
+    return this.#client;
+  }
+
+  open(): boolean {
+    const client = this.#address();
+    this.#lockedBefore = this.#limiter.retryAfter(client) > 0;
+    this.#reserved = this.#limiter.reserve(client);
+    return this.#reserved;
+  }
+
+  account<A, G extends { ok: true } | Refused>(
+    answer: A | typeof LOOKUP_REFUSED,
+    finish: (outcome: A) => G,
+  ): G | Refused {
+    const limiter = this.#limiter;
+    if (answer === LOOKUP_REFUSED) return tooMany(limiter, this.#address());
+    const outcome = finish(answer);
+    if (outcome.ok && !this.#reserved) return outcome;
+    const client = this.#address();
+    const failed = !outcome.ok && outcome.error.status === 401;
+    if (this.#reserved) {
+      limiter.settle(client, failed);
+      return !outcome.ok && this.#lockedBefore ? tooMany(limiter, client) : outcome;
+    }
+    if (outcome.ok) return outcome;
+    if (limiter.retryAfter(client) > 0) return tooMany(limiter, client);
+    if (failed) limiter.recordFailure(client);
+    return outcome;
+  }
+}
+
+/**
  * One verification under the failure limiter, the same for every guard:
  *
  * - an attempt that needs the store reserves its place first (so attempts in flight together
@@ -91,38 +146,9 @@ export function verifyLimited<A, G extends { ok: true } | Refused>(
     const result = verify(headers) as A | Promise<A>;
     return result instanceof Promise ? result.then(finish) : finish(result);
   }
-  // Read only when the limiter is asked: a valid key the cache knows never needs it.
-  let client: string | undefined;
-  let known = false;
-  const address = () => {
-    if (!known) {
-      client = typeof clientAddress === 'function' ? clientAddress() : clientAddress;
-      known = true;
-    }
-    return client;
-  };
-  let reserved = false;
-  let lockedBefore = false;
-  const result = verify(headers, () => {
-    const client = address();
-    lockedBefore = limiter.retryAfter(client) > 0;
-    reserved = limiter.reserve(client);
-    return reserved;
-  });
-  const account = (answer: A | typeof LOOKUP_REFUSED): G | Refused => {
-    if (answer === LOOKUP_REFUSED) return tooMany(limiter, address());
-    const outcome = finish(answer);
-    if (outcome.ok && !reserved) return outcome;
-    const client = address();
-    const failed = !outcome.ok && outcome.error.status === 401;
-    if (reserved) {
-      limiter.settle(client, failed);
-      return !outcome.ok && lockedBefore ? tooMany(limiter, client) : outcome;
-    }
-    if (outcome.ok) return outcome;
-    if (limiter.retryAfter(client) > 0) return tooMany(limiter, client);
-    if (failed) limiter.recordFailure(client);
-    return outcome;
-  };
-  return result instanceof Promise ? result.then(account) : account(result);
+  const attempt = new LimitedAttempt(limiter, clientAddress);
+  const result = verify(headers, attempt);
+  return result instanceof Promise
+    ? result.then((answer) => attempt.account(answer, finish))
+    : attempt.account(result, finish);
 }

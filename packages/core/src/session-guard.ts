@@ -90,13 +90,14 @@ export function createSessionGuard(
   const limiter = resolveFailureLimiter(options.failureLimit, caller);
 
   const verify = verifierOf(authenticator);
+  // Built once, not per request.
+  const finish = (result: SessionAuthResult): SessionGuardResult =>
+    !result.ok && optional && result.error.code === 'missing_session_token' ? { ok: true, session: null } : result;
 
   return {
     authenticator,
     close: owned ? () => authenticator.close() : () => {},
     check({ headers, clientAddress }) {
-      const finish = (result: SessionAuthResult): SessionGuardResult =>
-        !result.ok && optional && result.error.code === 'missing_session_token' ? { ok: true, session: null } : result;
       return verifyLimited(verify, headers, limiter, clientAddress, finish);
     },
   };

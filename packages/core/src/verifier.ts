@@ -1,6 +1,6 @@
 // How guards verify a credential: synchronously when the cache answers, and with a gate before
 // each new store lookup. Shared by the API key and the session authenticators.
-import { LOOKUP_REFUSED, type LookupAnswer } from './cached-lookup.js';
+import { LOOKUP_REFUSED, type LookupAnswer, type LookupGate } from './cached-lookup.js';
 import { ApiKeyError } from './errors.js';
 import type { HeadersLike } from './extract-api-key.js';
 
@@ -10,7 +10,7 @@ import type { HeadersLike } from './extract-api-key.js';
  * which the failure limiter uses to count attempts before they are checked. A refused gate
  * gives {@link LOOKUP_REFUSED}.
  */
-export type Verify<R> = (headers: HeadersLike, gate?: () => boolean) => R | typeof LOOKUP_REFUSED | Promise<R>;
+export type Verify<R> = (headers: HeadersLike, gate?: LookupGate) => R | typeof LOOKUP_REFUSED | Promise<R>;
 
 const verifiers = new WeakMap<object, Verify<unknown>>();
 

@@ -134,19 +134,34 @@ export function addGuardHook<R extends Outcome>(
   accept: (request: FastifyRequest, result: Extract<R, { ok: true }>) => void,
   onError: OnApiKeyError | undefined,
 ): void {
+  // Once replied, a callback hook does not call done: the request goes no further.
+  const refuseWith = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: (err?: Error) => void,
+    error: ApiKeyError,
+    handler: OnApiKeyError | undefined,
+  ) => {
+    refuse(error, request, reply, handler).then(undefined, done);
+  };
+  // Declared once, not per request: an answer from the cache allocates no closure here.
+  const finish = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void, result: R) => {
+    if (result.ok) {
+      accept(request, result as Extract<R, { ok: true }>);
+      done();
+    } else {
+      refuseWith(request, reply, done, (result as Extract<R, { ok: false }>).error, onError);
+    }
+  };
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     markChecked(request, kind);
-    // Once replied, a callback hook does not call done: the request goes no further.
-    const refuseWith = (error: ApiKeyError, handler: OnApiKeyError | undefined) => {
-      refuse(error, request, reply, handler).then(undefined, done);
-    };
     let config: ResolvedRouteConfig;
     try {
       config = readRouteConfig(request);
     } catch (cause) {
       // A wrong config.keyward that onRoute never saw: closed, never open, and the message
       // goes to the log rather than to the caller.
-      refuseWith(new ApiKeyError('internal_error', { cause }), undefined);
+      refuseWith(request, reply, done, new ApiKeyError('internal_error', { cause }), undefined);
       return;
     }
     // Other guards' routes (or nobody's) are left alone.
@@ -154,16 +169,8 @@ export function addGuardHook<R extends Outcome>(
       done();
       return;
     }
-    const finish = (result: R) => {
-      if (result.ok) {
-        accept(request, result as Extract<R, { ok: true }>);
-        done();
-      } else {
-        refuseWith((result as Extract<R, { ok: false }>).error, onError);
-      }
-    };
     const result = check(request, config);
-    if (result instanceof Promise) result.then(finish, done);
-    else finish(result);
+    if (result instanceof Promise) result.then((settled) => finish(request, reply, done, settled), done);
+    else finish(request, reply, done, result);
   });
 }
