@@ -15,7 +15,7 @@ const FRAMEWORKS = [
   {
     name: 'Koa',
     script: 'koa.mjs',
-    variants: ['bare', 'keyward', 'keyward-nolimit'],
+    variants: ['bare', 'keyward', 'keyward-nolimit', 'hook'],
     min: 0.9,
   },
   {
@@ -85,7 +85,7 @@ export async function run({ seconds, rounds, log }) {
         rows.push(
           row({
             group: 'http',
-            scenario: `${framework.name} hand-written hash hook vs bare (reference)`,
+            scenario: `${framework.name} hand-written hash ${framework.name === 'Koa' ? 'middleware' : 'hook'} vs bare (reference)`,
             keyward: rps('hook'),
             baseline: rps('bare'),
             unit: 'req/s',
