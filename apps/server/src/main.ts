@@ -2,6 +2,7 @@ import { createPostgresKeyStore } from '@keyward/store-postgres';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './create-app.js';
+import { useBaselineWasmCompiler } from './wasm-compiler.js';
 
 // The reference server's entry point: environment → storage → app → listen, and a graceful stop
 // on SIGTERM/SIGINT. Everything testable lives in createApp and loadConfig.
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+
+  // Before PGlite compiles its WebAssembly: about 50 MB less idle memory (wasm-compiler.ts says
+  // why, and what it costs).
+  if (config.databaseUrl === null) useBaselineWasmCompiler();
 
   let app: FastifyInstance | undefined;
   const store = await createPostgresKeyStore({
