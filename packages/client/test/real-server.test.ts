@@ -73,6 +73,15 @@ beforeAll(async () => {
         res.write('{"key_id":');
         setTimeout(() => res.socket?.destroy(), 5);
         return;
+      case '/stall':
+      case '/stall-chunked':
+        // Headers, part of the body, then nothing: with a declared length, or chunked.
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          ...(req.url === '/stall' ? { 'content-length': '100' } : {}),
+        });
+        res.write('{"key_id":');
+        return;
       case '/drop':
         req.socket.destroy();
         return;
@@ -123,6 +132,28 @@ describe('against a real HTTP server', () => {
       await slow.close();
     }
   });
+
+  for (const [what, path] of [
+    ['with a declared length', '/stall'],
+    ['chunked', '/stall-chunked'],
+  ]) {
+    it(`a body that stalls after the headers is a timeout with the status (${what})`, async () => {
+      const slow = createClient({ apiKey: KEY, baseUrl: main.url, timeoutMs: 50, retries: 0 });
+      try {
+        const err = await failure(slow.request({ method: 'GET', path }));
+        expect([err.code, err.status]).toEqual(['timeout', 200]);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    it(`the caller's abort ends a stalled body, as aborted (${what})`, async () => {
+      const controller = new AbortController();
+      const pending = failure(client.request({ method: 'GET', path, signal: controller.signal }));
+      setTimeout(() => controller.abort(), 20);
+      expect((await pending).code).toBe('aborted');
+    });
+  }
 
   it('a body cut short is invalid_response with the status', async () => {
     const err = await failure(client.request({ method: 'POST', path: '/truncated' }));
