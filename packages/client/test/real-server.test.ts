@@ -136,7 +136,7 @@ describe('against a real HTTP server', () => {
   for (const [what, path] of [
     ['with a declared length', '/stall'],
     ['chunked', '/stall-chunked'],
-  ]) {
+  ] as const) {
     it(`a body that stalls after the headers is a timeout with the status (${what})`, async () => {
       const slow = createClient({ apiKey: KEY, baseUrl: main.url, timeoutMs: 50, retries: 0 });
       try {
