@@ -4,19 +4,24 @@
 // the authenticator bypasses its cache: every request asks the database.
 //   variant: pglite-cache | pglite-nocache | postgres-cache | postgres-nocache, and
 //   postgres-cache-nolimit (the failure limiter off: the revocation bench's client sees a 401
-//   per revoked key, and would be locked out after twenty of them, as it should be)
+//   per revoked key, and would be locked out after twenty of them, as it should be), and
+//   pglite-nocache-turbofan (PGlite's WebAssembly on V8's optimizing compiler, which main.js
+//   leaves off to save idle memory)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { DEV_API_KEY } from '@keyward/core';
 import { createPostgresKeyStore } from '@keyward/store-postgres';
 import { createApp } from '../../apps/server/dist/create-app.js';
 import { listening, variant } from './serve.mjs';
 
-const [engine, cache, limit] = variant.split('-');
+const [engine, cache, option] = variant.split('-');
 let dataDir = null;
 let store;
 if (engine === 'pglite') {
+  // As main.js does (apps/server/src/wasm-compiler.ts), before PGlite compiles its module.
+  if (option !== 'turbofan') setFlagsFromString('--liftoff-only');
   dataDir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
   store = await createPostgresKeyStore({ dataDir });
 } else if (engine === 'postgres') {
@@ -36,7 +41,7 @@ const keys =
 const app = createApp({
   storage: { keys, sessions: store, webhooks: store },
   devKey: true,
-  ...(limit === 'nolimit' ? { failureLimit: false } : {}),
+  ...(option === 'nolimit' ? { failureLimit: false } : {}),
   logger: { level: 'info', file: '/dev/null' },
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
