@@ -10,18 +10,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { DEV_API_KEY } from '@keyward/core';
 import { createPostgresKeyStore } from '@keyward/store-postgres';
 import { createApp } from '../../apps/server/dist/create-app.js';
+import { useBaselineWasmCompiler } from '../../apps/server/dist/wasm-compiler.js';
 import { listening, variant } from './serve.mjs';
 
 const [engine, cache, option] = variant.split('-');
 let dataDir = null;
 let store;
 if (engine === 'pglite') {
-  // As main.js does (apps/server/src/wasm-compiler.ts), before PGlite compiles its module.
-  if (option !== 'turbofan') setFlagsFromString('--liftoff-only');
+  // As main.js does, before PGlite compiles its module.
+  if (option !== 'turbofan') useBaselineWasmCompiler();
   dataDir = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
   store = await createPostgresKeyStore({ dataDir });
 } else if (engine === 'postgres') {
